@@ -1,0 +1,17 @@
+//! Duban's domain: the supervision ledger (督查工作台账), its matters and tasks, the procedures
+//! of the notice as state machines, and who may do what. Pure: no database, no HTTP.
+
+pub mod error;
+pub mod ids;
+pub mod input;
+pub mod matter;
+pub mod org;
+pub mod policy;
+pub mod procedure;
+pub mod time;
+
+pub use error::DomainError;
+pub use ids::*;
+pub use matter::*;
+pub use org::*;
+pub use procedure::*;

@@ -1,0 +1,285 @@
+//! The ledger's objects: matters (督查事项), their decomposed tasks (督办任务), receipts (签收),
+//! progress reports (落实情况), bulletins (督查通报) and the work items that make up each inbox.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::time::Millis;
+use crate::{BulletinId, DomainError, MatterId, ReportId, Role, TaskId, UnitId, UserId};
+
+macro_rules! coded_enum {
+    ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident => $code:literal, $label:literal;)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $($variant),* }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+            /// Stable code stored in the database and used in the API.
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),* } }
+            /// 中文 label shown on screen.
+            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),* } }
+            pub fn from_code(code: &str) -> Result<Self, DomainError> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+                    .ok_or_else(|| DomainError::invalid($field, format!("无效的取值“{}”", code)))
+            }
+        }
+    };
+}
+
+coded_enum!(
+    /// The three procedures of the notice.
+    MatterKind, "事项类别" {
+        Superior => "superior", "上级督查重点事项";
+        Local => "local", "街道会议和主要领导交办事项";
+        Special => "special", "部门专项督查";
+    }
+);
+
+coded_enum!(
+    /// Where a Local matter comes from (section 二（二） of the notice).
+    LocalSource, "来源" {
+        WorkingCommitteeMeeting => "committee_meeting", "党工委会议";
+        CadreMeeting => "cadre_meeting", "科级干部例会";
+        TopicMeeting => "topic_meeting", "专题工作会议";
+        FieldResearch => "field_research", "基层调研";
+        OnSiteOffice => "onsite_office", "现场办公";
+        LeaderAssignment => "leader_assignment", "主要领导交办";
+    }
+);
+
+coded_enum!(
+    /// 急事急办、特事特办.
+    Urgency, "紧急程度" {
+        Normal => "normal", "一般";
+        Urgent => "urgent", "急";
+        VeryUrgent => "very_urgent", "特急";
+    }
+);
+
+coded_enum!(
+    MatterState, "事项状态" {
+        Registered => "registered", "登记中";
+        Submitted => "submitted", "待审批";
+        Approved => "approved", "待交办";
+        Dispatched => "dispatched", "办理中";
+        Closed => "closed", "已销号";
+        Archived => "archived", "已归档";
+    }
+);
+
+coded_enum!(
+    TaskState, "任务状态" {
+        Draft => "draft", "待交办";
+        Assigned => "assigned", "待签收";
+        InProgress => "in_progress", "办理中";
+        AwaitingConfirmation => "awaiting_confirmation", "待确认";
+        Completed => "completed", "已完成";
+        Closed => "closed", "已销号";
+    }
+);
+
+coded_enum!(
+    ReportStatus, "报告状态" {
+        Submitted => "submitted", "待确认";
+        Confirmed => "confirmed", "已确认";
+        Returned => "returned", "已退回";
+        Noted => "noted", "已报送";
+    }
+);
+
+coded_enum!(
+    BulletinState, "通报状态" {
+        Drafting => "drafting", "起草中";
+        Reviewing => "reviewing", "待审阅";
+        Instructing => "instructing", "待批示";
+        Revising => "revising", "待定稿";
+        Published => "published", "已印发";
+    }
+);
+
+/// One entry of the ledger (督查事项).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Matter {
+    pub id: MatterId,
+    pub year: i32,
+    /// Per-year sequence; with the year it forms the 督查编号.
+    pub seq: i64,
+    pub kind: MatterKind,
+    pub title: String,
+    pub source: LocalSource,
+    pub source_date: NaiveDate,
+    pub source_text: String,
+    pub urgency: Urgency,
+    pub state: MatterState,
+    pub version: i64,
+    pub notice_no: Option<String>,
+    pub archive_no: Option<String>,
+    pub created_by: UserId,
+    pub created_at: Millis,
+    pub closed_at: Option<Millis>,
+    pub archived_at: Option<Millis>,
+}
+
+impl Matter {
+    /// 督查编号, e.g. 2026-0012.
+    pub fn ledger_no(&self) -> String {
+        ledger_no(self.year, self.seq)
+    }
+}
+
+pub fn ledger_no(year: i32, seq: i64) -> String {
+    format!("{year}-{seq:04}")
+}
+
+/// One decomposed item (督办任务).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub matter_id: MatterId,
+    pub seq: i64,
+    pub content: String,
+    pub requirements: String,
+    pub deadline: NaiveDate,
+    pub leaders: Vec<UserId>,
+    pub lead_unit: UnitId,
+    pub coop_units: Vec<UnitId>,
+    pub urgency: Urgency,
+    pub state: TaskState,
+    pub version: i64,
+    /// The moments the office is asked about: 立项、签收、开展、报告、完成、销号.
+    pub registered_at: Millis,
+    pub received_at: Option<Millis>,
+    pub started_at: Option<Millis>,
+    pub reported_at: Option<Millis>,
+    pub finished_at: Option<Millis>,
+    pub closed_at: Option<Millis>,
+    pub close_remark: Option<String>,
+}
+
+impl Task {
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        match self.state {
+            TaskState::Completed | TaskState::Closed => false,
+            _ => self.deadline < today,
+        }
+    }
+    pub fn involves_unit(&self, unit: UnitId) -> bool {
+        self.lead_unit == unit || self.coop_units.contains(&unit)
+    }
+}
+
+/// Who must sign for an assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Recipient {
+    User(UserId),
+    Unit(UnitId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub task_id: TaskId,
+    pub recipient: Recipient,
+    pub signed_at: Option<Millis>,
+    pub signed_by: Option<UserId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressReport {
+    pub id: ReportId,
+    pub task_id: TaskId,
+    pub unit_id: UnitId,
+    pub author_id: UserId,
+    pub is_final: bool,
+    pub body: String,
+    pub submitted_at: Millis,
+    pub status: ReportStatus,
+    pub decided_by: Option<UserId>,
+    pub decided_at: Option<Millis>,
+    pub decision_note: Option<String>,
+}
+
+/// A 督查通报 compiled from the reports of one or more Local matters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bulletin {
+    pub id: BulletinId,
+    pub year: i32,
+    pub title: String,
+    pub body: String,
+    pub state: BulletinState,
+    pub version: i64,
+    pub matter_ids: Vec<MatterId>,
+    /// 第N期 of the periodical, given when published.
+    pub issue_no: Option<i64>,
+    pub scope: Option<String>,
+    pub review_opinion: Option<String>,
+    pub instruction: Option<String>,
+    pub created_by: UserId,
+    pub created_at: Millis,
+    pub published_at: Option<Millis>,
+}
+
+/// The object a step acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ObjectRef {
+    Matter(MatterId),
+    Task(TaskId),
+    Bulletin(BulletinId),
+}
+
+impl ObjectRef {
+    pub fn kind(self) -> &'static str {
+        match self {
+            ObjectRef::Matter(_) => "matter",
+            ObjectRef::Task(_) => "task",
+            ObjectRef::Bulletin(_) => "bulletin",
+        }
+    }
+    pub fn id(self) -> i64 {
+        match self {
+            ObjectRef::Matter(id) => id.0,
+            ObjectRef::Task(id) => id.0,
+            ObjectRef::Bulletin(id) => id.0,
+        }
+    }
+    pub fn from_parts(kind: &str, id: i64) -> Option<ObjectRef> {
+        match kind {
+            "matter" => Some(ObjectRef::Matter(MatterId(id))),
+            "task" => Some(ObjectRef::Task(TaskId(id))),
+            "bulletin" => Some(ObjectRef::Bulletin(BulletinId(id))),
+            _ => None,
+        }
+    }
+}
+
+/// Who a work item waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Assignee {
+    User(UserId),
+    Unit(UnitId),
+    Role(Role),
+}
+
+coded_enum!(
+    /// What a work item in someone's inbox (待办) asks for.
+    WorkAction, "待办类型" {
+        Decompose => "decompose", "分解立项并呈批";
+        Approve => "approve", "审批交办";
+        IssueNotice => "issue_notice", "印发督办通知";
+        Sign => "sign", "签收";
+        Report => "report", "报送落实情况";
+        Confirm => "confirm", "确认落实情况";
+        CompileBulletin => "compile_bulletin", "编制督查通报";
+        Review => "review", "审阅督查通报";
+        Instruct => "instruct", "批示督查通报";
+        Publish => "publish", "修改定稿并印发";
+        Close => "close", "销号";
+        Archive => "archive", "归档";
+    }
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WorkItem {
+    pub object: ObjectRef,
+    pub action: WorkAction,
+    pub assignee: Assignee,
+}

@@ -1,0 +1,72 @@
+//! Who sees what (data scope by the org tree). The store turns a `Scope` into SQL; the pages and
+//! the API never decide visibility themselves.
+
+use crate::{Actor, Role, Task, UnitId, UserId};
+
+/// The part of the ledger an actor may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Leaders, the office and the discipline committee.
+    All,
+    /// Tasks whose lead or cooperating unit is one of `units`, or whose responsible leaders
+    /// include `leader`. Admins who hold no business role get an empty scope (三员分立).
+    Limited { units: Vec<UnitId>, leader: Option<UserId> },
+}
+
+pub fn ledger_scope(actor: &Actor) -> Scope {
+    if actor.sees_all_matters() {
+        return Scope::All;
+    }
+    let mut units = Vec::new();
+    if actor.has(Role::UnitHead) || actor.has(Role::UnitStaff) {
+        units.push(actor.unit_id);
+    }
+    let mut leader = None;
+    if actor.has(Role::AreaLeader) {
+        units.extend(actor.portfolio.iter().copied());
+        leader = Some(actor.user_id);
+    }
+    units.sort();
+    units.dedup();
+    Scope::Limited { units, leader }
+}
+
+pub fn can_view_task(actor: &Actor, task: &Task) -> bool {
+    match ledger_scope(actor) {
+        Scope::All => true,
+        Scope::Limited { units, leader } => {
+            units.iter().any(|u| task.involves_unit(*u)) || leader.is_some_and(|l| task.leaders.contains(&l))
+        }
+    }
+}
+
+/// A matter is visible when any of its tasks is (or to those who see all).
+pub fn can_view_matter(actor: &Actor, tasks: &[Task]) -> bool {
+    actor.sees_all_matters() || tasks.iter().any(|t| can_view_task(actor, t))
+}
+
+/// Bulletins are the office's and the leaders' until published; then everyone in the ledger
+/// scope of a covered matter may read them.
+pub fn can_view_bulletin_draft(actor: &Actor) -> bool {
+    actor.sees_all_matters()
+}
+
+/// Users, units, portfolios and settings.
+pub fn can_manage_org(actor: &Actor) -> bool {
+    actor.has(Role::SystemAdmin)
+}
+
+/// Passwords, lockouts and sessions.
+pub fn can_manage_security(actor: &Actor) -> bool {
+    actor.has(Role::SecurityAdmin) || actor.has(Role::SystemAdmin)
+}
+
+/// The audit log is the audit admin's alone (三员分立).
+pub fn can_read_audit(actor: &Actor) -> bool {
+    actor.has(Role::AuditAdmin)
+}
+
+/// Registering matters and compiling documents is the office's work.
+pub fn can_register(actor: &Actor) -> bool {
+    actor.has(Role::SupervisionOffice)
+}

@@ -1,0 +1,784 @@
+//! Procedure B of the notice (街道会议和主要领导交办事项) as a state machine:
+//! 登记报备 → 任务交办 → 任务办理 → 督查通报 → 销号归档.
+//!
+//! Every step is a pure function `(actor, context, command, now) -> Result<Change, DomainError>`.
+//! Who may act and in which state is decided here, once; the store applies a `Change` in one
+//! transaction, and the pages ask `*_actions` (which tries each command) what to offer.
+
+use serde::{Deserialize, Serialize};
+
+use crate::input::{BODY_MAX, TEXT_MAX, TITLE_MAX, optional_text, required_text};
+use crate::time::Millis;
+use crate::{
+    Actor, Assignee, Bulletin, BulletinState, DomainError, Matter, MatterKind, MatterState,
+    ObjectRef, ProgressReport, Receipt, Recipient, ReportId, ReportStatus, Role, Task, TaskState, UnitId,
+    WorkAction, WorkItem,
+};
+
+/// A leader's written word on an object (批示/审阅意见/退回理由).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instruction {
+    pub object: ObjectRef,
+    pub kind: InstructionKind,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InstructionKind {
+    /// 批示同意
+    Approve,
+    /// 退回
+    Return,
+    /// 审阅意见
+    Review,
+    /// 批示
+    Instruct,
+}
+
+impl InstructionKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            InstructionKind::Approve => "approve",
+            InstructionKind::Return => "return",
+            InstructionKind::Review => "review",
+            InstructionKind::Instruct => "instruct",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            InstructionKind::Approve => "批示同意",
+            InstructionKind::Return => "退回",
+            InstructionKind::Review => "审阅意见",
+            InstructionKind::Instruct => "批示",
+        }
+    }
+}
+
+/// A number the store hands out inside the same transaction (never reused).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allocate {
+    /// 督办通知文号, e.g. 张督办〔2026〕12号
+    NoticeNo,
+    /// 《张范督查》第N期
+    IssueNo,
+    /// 归档号
+    ArchiveNo,
+}
+
+/// Which open work items a step completes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkDone {
+    /// Every open item on the object.
+    Object(ObjectRef),
+    /// Every open item of this action on the object.
+    Action(ObjectRef, WorkAction),
+    /// One assignee's item.
+    Item(ObjectRef, WorkAction, Assignee),
+}
+
+/// A new progress report, decided but not yet stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReport {
+    pub unit_id: UnitId,
+    pub is_final: bool,
+    pub body: String,
+    pub status: ReportStatus,
+}
+
+/// Everything one step changes; the store writes it in one transaction with its audit record.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Change {
+    /// Stable code of the step, e.g. `matter.approve`.
+    pub action: &'static str,
+    /// What the timeline says, in Chinese.
+    pub summary: String,
+    pub matter: Option<Matter>,
+    pub tasks: Vec<Task>,
+    pub bulletin: Option<Bulletin>,
+    pub new_receipts: Vec<Receipt>,
+    pub signed: Option<Recipient>,
+    pub new_report: Option<NewReport>,
+    pub decided_report: Option<(ReportId, ReportStatus, Option<String>)>,
+    pub instruction: Option<Instruction>,
+    pub allocate: Option<Allocate>,
+    pub done: Vec<WorkDone>,
+    pub open: Vec<WorkItem>,
+}
+
+fn office(actor: &Actor) -> Result<(), DomainError> {
+    if actor.has(Role::SupervisionOffice) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden("仅考核督查办可执行"))
+    }
+}
+
+fn principal(actor: &Actor) -> Result<(), DomainError> {
+    if actor.has(Role::PrincipalLeader) {
+        Ok(())
+    } else {
+        Err(DomainError::forbidden("须由街道主要领导批示"))
+    }
+}
+
+fn role_item(object: ObjectRef, action: WorkAction, role: Role) -> WorkItem {
+    WorkItem { object, action, assignee: Assignee::Role(role) }
+}
+
+// ───────────────────────────── Matter ─────────────────────────────
+
+/// Steps on a matter as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MatterCommand {
+    /// 呈批: the office submits the decomposed matter to the principal leader.
+    Submit,
+    /// 批示同意交办.
+    Approve { instruction: String },
+    /// 退回 with a reason.
+    Return { reason: String },
+    /// 印发《督办通知》.
+    IssueNotice,
+    /// 归档.
+    Archive,
+}
+
+impl MatterCommand {
+    pub const CODES: [&'static str; 5] = ["submit", "approve", "return", "issue_notice", "archive"];
+
+    /// From an action code and the text a form or JSON gave.
+    pub fn parse(action: &str, text: Option<&str>) -> Result<MatterCommand, DomainError> {
+        Ok(match action {
+            "submit" => MatterCommand::Submit,
+            "approve" => MatterCommand::Approve {
+                instruction: optional_text("批示意见", text, TEXT_MAX)?.unwrap_or_else(|| "同意。".to_owned()),
+            },
+            "return" => MatterCommand::Return { reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)? },
+            "issue_notice" => MatterCommand::IssueNotice,
+            "archive" => MatterCommand::Archive,
+            other => return Err(DomainError::invalid("操作", format!("未知操作“{other}”"))),
+        })
+    }
+}
+
+/// Whether the office may still add, edit or remove tasks (分解立项).
+pub fn can_edit_tasks(actor: &Actor, matter: &Matter) -> Result<(), DomainError> {
+    office(actor)?;
+    if matter.state != MatterState::Registered {
+        return Err(DomainError::state("事项已呈批，不能再修改任务；如需修改请由主要领导退回"));
+    }
+    Ok(())
+}
+
+pub fn decide_matter(
+    actor: &Actor,
+    matter: &Matter,
+    tasks: &[Task],
+    cmd: MatterCommand,
+    now: Millis,
+) -> Result<Change, DomainError> {
+    let obj = ObjectRef::Matter(matter.id);
+    let mut next = matter.clone();
+    let change = match cmd {
+        MatterCommand::Submit => {
+            office(actor)?;
+            if matter.state != MatterState::Registered {
+                return Err(DomainError::state("只有登记中的事项可以呈批"));
+            }
+            if tasks.is_empty() {
+                return Err(DomainError::state("请先分解立项，至少添加一项任务"));
+            }
+            next.state = MatterState::Submitted;
+            Change {
+                action: "matter.submit",
+                summary: format!("呈报主要领导批阅（{}项任务）", tasks.len()),
+                done: vec![WorkDone::Object(obj)],
+                open: vec![role_item(obj, WorkAction::Approve, Role::PrincipalLeader)],
+                ..Default::default()
+            }
+        }
+        MatterCommand::Approve { instruction } => {
+            principal(actor)?;
+            if matter.state != MatterState::Submitted {
+                return Err(DomainError::state("该事项不在待审批状态"));
+            }
+            next.state = MatterState::Approved;
+            Change {
+                action: "matter.approve",
+                summary: format!("批示：{instruction}"),
+                instruction: Some(Instruction { object: obj, kind: InstructionKind::Approve, text: instruction }),
+                done: vec![WorkDone::Object(obj)],
+                open: vec![role_item(obj, WorkAction::IssueNotice, Role::SupervisionOffice)],
+                ..Default::default()
+            }
+        }
+        MatterCommand::Return { reason } => {
+            principal(actor)?;
+            if matter.state != MatterState::Submitted {
+                return Err(DomainError::state("该事项不在待审批状态"));
+            }
+            next.state = MatterState::Registered;
+            Change {
+                action: "matter.return",
+                summary: format!("退回：{reason}"),
+                instruction: Some(Instruction { object: obj, kind: InstructionKind::Return, text: reason }),
+                done: vec![WorkDone::Object(obj)],
+                open: vec![role_item(obj, WorkAction::Decompose, Role::SupervisionOffice)],
+                ..Default::default()
+            }
+        }
+        MatterCommand::IssueNotice => {
+            office(actor)?;
+            if matter.state != MatterState::Approved {
+                return Err(DomainError::state("须经主要领导批示同意后方可印发督办通知"));
+            }
+            next.state = MatterState::Dispatched;
+            let mut change = Change {
+                action: "matter.issue_notice",
+                summary: format!("印发《督办通知》，交办{}项任务", tasks.len()),
+                allocate: Some(Allocate::NoticeNo),
+                done: vec![WorkDone::Object(obj)],
+                ..Default::default()
+            };
+            for t in tasks {
+                let mut t2 = t.clone();
+                t2.state = TaskState::Assigned;
+                let tobj = ObjectRef::Task(t.id);
+                let recipients = t
+                    .leaders
+                    .iter()
+                    .map(|u| Recipient::User(*u))
+                    .chain(std::iter::once(Recipient::Unit(t.lead_unit)))
+                    .chain(t.coop_units.iter().map(|u| Recipient::Unit(*u)));
+                for r in recipients {
+                    change.new_receipts.push(Receipt { task_id: t.id, recipient: r, signed_at: None, signed_by: None });
+                    let assignee = match r {
+                        Recipient::User(u) => Assignee::User(u),
+                        Recipient::Unit(u) => Assignee::Unit(u),
+                    };
+                    change.open.push(WorkItem { object: tobj, action: WorkAction::Sign, assignee });
+                }
+                change.tasks.push(t2);
+            }
+            change
+        }
+        MatterCommand::Archive => {
+            office(actor)?;
+            if matter.state != MatterState::Closed {
+                return Err(DomainError::state("事项全部任务销号后方可归档"));
+            }
+            if tasks.iter().any(|t| t.state != TaskState::Closed) {
+                return Err(DomainError::state("仍有任务未销号"));
+            }
+            next.state = MatterState::Archived;
+            next.archived_at = Some(now);
+            Change {
+                action: "matter.archive",
+                summary: "督查材料整理归档备查".to_owned(),
+                allocate: Some(Allocate::ArchiveNo),
+                done: vec![WorkDone::Object(obj)],
+                ..Default::default()
+            }
+        }
+    };
+    Ok(Change { matter: Some(next), ..change })
+}
+
+// ───────────────────────────── Task ─────────────────────────────
+
+/// Steps on one task.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskCommand {
+    /// 签收, for oneself as leader or for one's unit.
+    Sign,
+    /// 报送落实情况; `is_final` asks the leader to confirm completion.
+    Report { body: String, is_final: bool },
+    /// 分管领导确认办结.
+    Confirm { opinion: String },
+    /// 分管领导退回落实情况.
+    ReturnReport { reason: String },
+    /// 销号.
+    Close { remark: String },
+}
+
+impl TaskCommand {
+    pub const CODES: [&'static str; 6] = ["sign", "report", "report_final", "confirm", "return_report", "close"];
+
+    pub fn parse(action: &str, text: Option<&str>) -> Result<TaskCommand, DomainError> {
+        Ok(match action {
+            "sign" => TaskCommand::Sign,
+            "report" | "report_final" => TaskCommand::Report {
+                body: required_text("落实情况", text.unwrap_or(""), BODY_MAX)?,
+                is_final: action == "report_final",
+            },
+            "confirm" => TaskCommand::Confirm {
+                opinion: optional_text("确认意见", text, TEXT_MAX)?.unwrap_or_else(|| "已按要求办结。".to_owned()),
+            },
+            "return_report" => {
+                TaskCommand::ReturnReport { reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)? }
+            }
+            "close" => TaskCommand::Close {
+                remark: optional_text("销号说明", text, TEXT_MAX)?.unwrap_or_else(|| "已办结，予以销号。".to_owned()),
+            },
+            other => return Err(DomainError::invalid("操作", format!("未知操作“{other}”"))),
+        })
+    }
+}
+
+/// What a task step needs to see besides the task.
+pub struct TaskContext<'a> {
+    pub matter: &'a Matter,
+    /// All tasks of the matter, this one included.
+    pub siblings: &'a [Task],
+    pub receipts: &'a [Receipt],
+    pub reports: &'a [ProgressReport],
+    /// Bulletins that cover the matter.
+    pub bulletins: &'a [Bulletin],
+}
+
+/// The receipt this actor would sign: their own first, else their unit's.
+pub fn receipt_for<'a>(actor: &Actor, receipts: &'a [Receipt]) -> Option<&'a Receipt> {
+    let pending = || receipts.iter().filter(|r| r.signed_at.is_none());
+    pending()
+        .find(|r| r.recipient == Recipient::User(actor.user_id))
+        .or_else(|| pending().find(|r| matches!(r.recipient, Recipient::Unit(u) if actor.acts_for_unit(u))))
+}
+
+pub fn decide_task(
+    actor: &Actor,
+    task: &Task,
+    ctx: &TaskContext<'_>,
+    cmd: TaskCommand,
+    now: Millis,
+) -> Result<Change, DomainError> {
+    let obj = ObjectRef::Task(task.id);
+    if ctx.matter.state != MatterState::Dispatched {
+        return Err(DomainError::state(match ctx.matter.state {
+            MatterState::Closed | MatterState::Archived => "事项已销号，不能再办理",
+            _ => "督办通知尚未印发，任务尚未交办",
+        }));
+    }
+    let mut next = task.clone();
+    let mut change = match cmd {
+        TaskCommand::Sign => {
+            let receipt = receipt_for(actor, ctx.receipts)
+                .ok_or_else(|| DomainError::forbidden("您或您的单位没有待签收的此项任务"))?;
+            let mut change = Change {
+                action: "task.sign",
+                signed: Some(receipt.recipient),
+                ..Default::default()
+            };
+            let assignee = match receipt.recipient {
+                Recipient::User(u) => {
+                    change.summary = "责任领导签收".to_owned();
+                    Assignee::User(u)
+                }
+                Recipient::Unit(u) => {
+                    change.summary =
+                        if u == task.lead_unit { "牵头单位签收" } else { "配合单位签收" }.to_owned();
+                    Assignee::Unit(u)
+                }
+            };
+            change.done.push(WorkDone::Item(obj, WorkAction::Sign, assignee));
+            if receipt.recipient == Recipient::Unit(task.lead_unit) && task.state == TaskState::Assigned {
+                next.state = TaskState::InProgress;
+                next.received_at = Some(now);
+                next.started_at = Some(now);
+                change.open.push(WorkItem { object: obj, action: WorkAction::Report, assignee: Assignee::Unit(task.lead_unit) });
+            }
+            change
+        }
+        TaskCommand::Report { body, is_final } => {
+            let unit = if actor.acts_for_unit(task.lead_unit) {
+                task.lead_unit
+            } else if let Some(u) = task.coop_units.iter().find(|u| actor.acts_for_unit(**u)) {
+                if is_final {
+                    return Err(DomainError::forbidden("办结报告由牵头单位报送，配合单位可报送进展"));
+                }
+                *u
+            } else {
+                return Err(DomainError::forbidden("只有牵头或配合单位可以报送落实情况"));
+            };
+            if task.state != TaskState::InProgress {
+                return Err(DomainError::state(match task.state {
+                    TaskState::Assigned => "请牵头单位先签收",
+                    TaskState::AwaitingConfirmation => "办结报告正待分管领导确认",
+                    _ => "该任务当前不需报送落实情况",
+                }));
+            }
+            next.reported_at = Some(now);
+            let mut change = Change {
+                action: if is_final { "task.report_final" } else { "task.report" },
+                summary: if is_final { "报送办结报告，请分管领导确认" } else { "报送落实进展" }.to_owned(),
+                new_report: Some(NewReport {
+                    unit_id: unit,
+                    is_final,
+                    body,
+                    status: if is_final { ReportStatus::Submitted } else { ReportStatus::Noted },
+                }),
+                ..Default::default()
+            };
+            if is_final {
+                next.state = TaskState::AwaitingConfirmation;
+                change.done.push(WorkDone::Action(obj, WorkAction::Report));
+                for l in &task.leaders {
+                    change.open.push(WorkItem { object: obj, action: WorkAction::Confirm, assignee: Assignee::User(*l) });
+                }
+            }
+            change
+        }
+        TaskCommand::Confirm { opinion } => {
+            let report = pending_final_report(actor, task, ctx)?;
+            next.state = TaskState::Completed;
+            next.finished_at = Some(now);
+            let mut change = Change {
+                action: "task.confirm",
+                summary: format!("责任领导确认办结：{opinion}"),
+                decided_report: Some((report, ReportStatus::Confirmed, Some(opinion))),
+                done: vec![WorkDone::Action(obj, WorkAction::Confirm)],
+                ..Default::default()
+            };
+            let others_done = ctx
+                .siblings
+                .iter()
+                .filter(|t| t.id != task.id)
+                .all(|t| matches!(t.state, TaskState::Completed | TaskState::Closed));
+            if others_done {
+                change.open.push(role_item(
+                    ObjectRef::Matter(ctx.matter.id),
+                    WorkAction::CompileBulletin,
+                    Role::SupervisionOffice,
+                ));
+            }
+            change
+        }
+        TaskCommand::ReturnReport { reason } => {
+            let report = pending_final_report(actor, task, ctx)?;
+            next.state = TaskState::InProgress;
+            Change {
+                action: "task.return_report",
+                summary: format!("退回办结报告：{reason}"),
+                decided_report: Some((report, ReportStatus::Returned, Some(reason.clone()))),
+                instruction: Some(Instruction { object: obj, kind: InstructionKind::Return, text: reason }),
+                done: vec![WorkDone::Action(obj, WorkAction::Confirm)],
+                open: vec![WorkItem { object: obj, action: WorkAction::Report, assignee: Assignee::Unit(task.lead_unit) }],
+                ..Default::default()
+            }
+        }
+        TaskCommand::Close { remark } => {
+            office(actor)?;
+            if task.state != TaskState::Completed {
+                return Err(DomainError::state("任务须经责任领导确认办结后方可销号"));
+            }
+            let finished = task.finished_at.unwrap_or(i64::MAX);
+            let reported = ctx.bulletins.iter().any(|b| {
+                b.state == BulletinState::Published
+                    && b.matter_ids.contains(&ctx.matter.id)
+                    && b.published_at.is_some_and(|p| p >= finished)
+            });
+            if !reported {
+                return Err(DomainError::state("办结情况须先在督查通报中通报，方可销号"));
+            }
+            next.state = TaskState::Closed;
+            next.closed_at = Some(now);
+            next.close_remark = Some(remark.clone());
+            let mut change = Change {
+                action: "task.close",
+                summary: format!("在《督查工作台账》中销号：{remark}"),
+                done: vec![WorkDone::Object(obj)],
+                ..Default::default()
+            };
+            let all_closed = ctx.siblings.iter().filter(|t| t.id != task.id).all(|t| t.state == TaskState::Closed);
+            if all_closed {
+                let mut m = ctx.matter.clone();
+                m.state = MatterState::Closed;
+                m.closed_at = Some(now);
+                change.matter = Some(m);
+                change.summary.push_str("；事项全部任务已销号");
+                change.open.push(role_item(ObjectRef::Matter(ctx.matter.id), WorkAction::Archive, Role::SupervisionOffice));
+            }
+            change
+        }
+    };
+    change.tasks = vec![next];
+    Ok(change)
+}
+
+/// The final report the task's responsible leader is asked to decide on.
+fn pending_final_report(actor: &Actor, task: &Task, ctx: &TaskContext<'_>) -> Result<ReportId, DomainError> {
+    if !(actor.has(Role::AreaLeader) && task.leaders.contains(&actor.user_id)) {
+        return Err(DomainError::forbidden("须由该任务的责任领导确认"));
+    }
+    if task.state != TaskState::AwaitingConfirmation {
+        return Err(DomainError::state("没有待确认的办结报告"));
+    }
+    ctx.reports
+        .iter()
+        .rev()
+        .find(|r| r.is_final && r.status == ReportStatus::Submitted)
+        .map(|r| r.id)
+        .ok_or_else(|| DomainError::state("没有待确认的办结报告"))
+}
+
+// ───────────────────────────── Bulletin ─────────────────────────────
+
+/// Steps on a 督查通报.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BulletinCommand {
+    /// 报分管考核督查领导审阅.
+    SubmitForReview,
+    /// 审阅 (supervision leader).
+    Review { opinion: String },
+    /// 批示 (principal leader).
+    Instruct { instruction: String },
+    /// 退回 (by the reviewing or instructing leader).
+    Return { reason: String },
+    /// 修改定稿，形成《张范督查》第N期并印发.
+    Publish { title: String, body: String, scope: String },
+}
+
+impl BulletinCommand {
+    pub const CODES: [&'static str; 5] = ["submit_review", "review", "instruct", "return", "publish"];
+
+    pub fn parse(
+        action: &str,
+        text: Option<&str>,
+        title: Option<&str>,
+        body: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<BulletinCommand, DomainError> {
+        Ok(match action {
+            "submit_review" => BulletinCommand::SubmitForReview,
+            "review" => BulletinCommand::Review {
+                opinion: optional_text("审阅意见", text, TEXT_MAX)?.unwrap_or_else(|| "已阅，同意。".to_owned()),
+            },
+            "instruct" => BulletinCommand::Instruct { instruction: required_text("批示意见", text.unwrap_or(""), TEXT_MAX)? },
+            "return" => BulletinCommand::Return { reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)? },
+            "publish" => BulletinCommand::Publish {
+                title: required_text("通报标题", title.unwrap_or(""), TITLE_MAX)?,
+                body: required_text("通报正文", body.unwrap_or(""), BODY_MAX)?,
+                scope: required_text("印发范围", scope.unwrap_or(""), TITLE_MAX)?,
+            },
+            other => return Err(DomainError::invalid("操作", format!("未知操作“{other}”"))),
+        })
+    }
+}
+
+/// The office compiles a bulletin over dispatched Local matters.
+pub fn create_bulletin(actor: &Actor, matters: &[Matter]) -> Result<Change, DomainError> {
+    office(actor)?;
+    if matters.is_empty() {
+        return Err(DomainError::invalid("通报事项", "至少选择一个督查事项"));
+    }
+    for m in matters {
+        if m.kind != MatterKind::Local {
+            return Err(DomainError::invalid("通报事项", format!("{} 不是街道会议和主要领导交办事项", m.ledger_no())));
+        }
+        if m.state != MatterState::Dispatched {
+            return Err(DomainError::state(format!("事项 {} 尚未交办或已销号，不能编入通报", m.ledger_no())));
+        }
+    }
+    Ok(Change {
+        action: "bulletin.create",
+        summary: "编制督查通报（初稿由落实情况汇总生成）".to_owned(),
+        done: matters
+            .iter()
+            .map(|m| WorkDone::Action(ObjectRef::Matter(m.id), WorkAction::CompileBulletin))
+            .collect(),
+        ..Default::default()
+    })
+}
+
+/// The office edits a draft (起草中 or 待定稿).
+pub fn can_edit_bulletin(actor: &Actor, b: &Bulletin) -> Result<(), DomainError> {
+    office(actor)?;
+    if !matches!(b.state, BulletinState::Drafting | BulletinState::Revising) {
+        return Err(DomainError::state("通报已报审或已印发，不能修改"));
+    }
+    Ok(())
+}
+
+pub fn decide_bulletin(
+    actor: &Actor,
+    b: &Bulletin,
+    covered_tasks: &[Task],
+    cmd: BulletinCommand,
+    now: Millis,
+) -> Result<Change, DomainError> {
+    let obj = ObjectRef::Bulletin(b.id);
+    let mut next = b.clone();
+    let change = match cmd {
+        BulletinCommand::SubmitForReview => {
+            office(actor)?;
+            if b.state != BulletinState::Drafting {
+                return Err(DomainError::state("只有起草中的通报可以报审"));
+            }
+            next.state = BulletinState::Reviewing;
+            Change {
+                action: "bulletin.submit_review",
+                summary: "报分管考核督查领导审阅".to_owned(),
+                done: vec![WorkDone::Object(obj)],
+                open: vec![role_item(obj, WorkAction::Review, Role::SupervisionLeader)],
+                ..Default::default()
+            }
+        }
+        BulletinCommand::Review { opinion } => {
+            if !actor.has(Role::SupervisionLeader) {
+                return Err(DomainError::forbidden("须由分管考核督查领导审阅"));
+            }
+            if b.state != BulletinState::Reviewing {
+                return Err(DomainError::state("该通报不在待审阅状态"));
+            }
+            next.state = BulletinState::Instructing;
+            next.review_opinion = Some(opinion.clone());
+            Change {
+                action: "bulletin.review",
+                summary: format!("审阅：{opinion}"),
+                instruction: Some(Instruction { object: obj, kind: InstructionKind::Review, text: opinion }),
+                done: vec![WorkDone::Object(obj)],
+                open: vec![role_item(obj, WorkAction::Instruct, Role::PrincipalLeader)],
+                ..Default::default()
+            }
+        }
+        BulletinCommand::Instruct { instruction } => {
+            principal(actor)?;
+            if b.state != BulletinState::Instructing {
+                return Err(DomainError::state("该通报不在待批示状态"));
+            }
+            next.state = BulletinState::Revising;
+            next.instruction = Some(instruction.clone());
+            Change {
+                action: "bulletin.instruct",
+                summary: format!("批示：{instruction}"),
+                instruction: Some(Instruction { object: obj, kind: InstructionKind::Instruct, text: instruction }),
+                done: vec![WorkDone::Object(obj)],
+                open: vec![role_item(obj, WorkAction::Publish, Role::SupervisionOffice)],
+                ..Default::default()
+            }
+        }
+        BulletinCommand::Return { reason } => {
+            let may = match b.state {
+                BulletinState::Reviewing => actor.has(Role::SupervisionLeader),
+                BulletinState::Instructing => actor.has(Role::PrincipalLeader),
+                _ => return Err(DomainError::state("该通报当前不能退回")),
+            };
+            if !may {
+                return Err(DomainError::forbidden("只有正在审阅或批示的领导可以退回"));
+            }
+            next.state = BulletinState::Drafting;
+            Change {
+                action: "bulletin.return",
+                summary: format!("退回修改：{reason}"),
+                instruction: Some(Instruction { object: obj, kind: InstructionKind::Return, text: reason }),
+                done: vec![WorkDone::Object(obj)],
+                open: vec![role_item(obj, WorkAction::CompileBulletin, Role::SupervisionOffice)],
+                ..Default::default()
+            }
+        }
+        BulletinCommand::Publish { title, body, scope } => {
+            office(actor)?;
+            if b.state != BulletinState::Revising {
+                return Err(DomainError::state("通报须经审阅和主要领导批示后方可印发"));
+            }
+            next.state = BulletinState::Published;
+            next.title = title;
+            next.body = body;
+            next.scope = Some(scope.clone());
+            next.published_at = Some(now);
+            let mut change = Change {
+                action: "bulletin.publish",
+                summary: format!("修改定稿，印发至：{scope}"),
+                allocate: Some(Allocate::IssueNo),
+                done: vec![WorkDone::Object(obj)],
+                ..Default::default()
+            };
+            for t in covered_tasks.iter().filter(|t| t.state == TaskState::Completed) {
+                change.open.push(role_item(ObjectRef::Task(t.id), WorkAction::Close, Role::SupervisionOffice));
+            }
+            change
+        }
+    };
+    Ok(Change { bulletin: Some(next), ..change })
+}
+
+// ───────────────────────── What to offer ─────────────────────────
+
+/// An action the page may offer, because the domain would accept it now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfferedAction {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// The label of the text field it needs, if any.
+    pub text_label: Option<&'static str>,
+    pub text_required: bool,
+    /// A return or refusal: shown in a calmer, warning style.
+    pub is_return: bool,
+}
+
+fn offer(code: &'static str) -> OfferedAction {
+    let (label, text_label, text_required, is_return) = match code {
+        "submit" => ("呈报主要领导", None, false, false),
+        "approve" => ("批示同意交办", Some("批示意见"), false, false),
+        "return" => ("退回", Some("退回理由"), true, true),
+        "issue_notice" => ("印发督办通知", None, false, false),
+        "archive" => ("整理归档", None, false, false),
+        "sign" => ("签收", None, false, false),
+        "report" => ("报送落实进展", Some("落实情况"), true, false),
+        "report_final" => ("报送办结报告", Some("落实情况"), true, false),
+        "confirm" => ("确认办结", Some("确认意见"), false, false),
+        "return_report" => ("退回办结报告", Some("退回理由"), true, true),
+        "close" => ("销号", Some("销号说明"), false, false),
+        "submit_review" => ("报送审阅", None, false, false),
+        "review" => ("审阅同意", Some("审阅意见"), false, false),
+        "instruct" => ("批示", Some("批示意见"), true, false),
+        "publish" => ("定稿印发", None, false, false),
+        _ => ("", None, false, false),
+    };
+    OfferedAction { code, label, text_label, text_required, is_return }
+}
+
+const PROBE: &str = "（检查）";
+
+pub fn matter_actions(actor: &Actor, matter: &Matter, tasks: &[Task]) -> Vec<OfferedAction> {
+    MatterCommand::CODES
+        .into_iter()
+        .filter(|code| {
+            MatterCommand::parse(code, Some(PROBE))
+                .and_then(|cmd| decide_matter(actor, matter, tasks, cmd, 0))
+                .is_ok()
+        })
+        .map(offer)
+        .collect()
+}
+
+pub fn task_actions(actor: &Actor, task: &Task, ctx: &TaskContext<'_>) -> Vec<OfferedAction> {
+    TaskCommand::CODES
+        .into_iter()
+        .filter(|code| {
+            TaskCommand::parse(code, Some(PROBE))
+                .and_then(|cmd| decide_task(actor, task, ctx, cmd, 0))
+                .is_ok()
+        })
+        .map(offer)
+        .collect()
+}
+
+pub fn bulletin_actions(actor: &Actor, b: &Bulletin, covered: &[Task]) -> Vec<OfferedAction> {
+    BulletinCommand::CODES
+        .into_iter()
+        .filter(|code| {
+            BulletinCommand::parse(code, Some(PROBE), Some(PROBE), Some(PROBE), Some(PROBE))
+                .and_then(|cmd| decide_bulletin(actor, b, covered, cmd, 0))
+                .is_ok()
+        })
+        .map(offer)
+        .collect()
+}
+
+/// Group a matter's tasks for a bulletin draft: 已完成 / 推进中 / 滞后.
+pub fn bulletin_group(task: &Task, today: chrono::NaiveDate) -> &'static str {
+    match task.state {
+        TaskState::Completed | TaskState::Closed => "已完成",
+        _ if task.is_overdue(today) => "滞后",
+        _ => "推进中",
+    }
+}

@@ -1,0 +1,392 @@
+//! The organisation in the database: units, users with roles and portfolios, settings and the
+//! per-year counters behind every number the office hands out.
+
+use duban_domain::{Actor, DomainError, Role, Unit, UnitId, UnitKind, UserId};
+use sqlx::{Any, Row, Transaction};
+
+use crate::audit::{AuditEntry, append};
+use crate::{Meta, Result, Store, now_ms};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub name: String,
+    pub title: String,
+    pub unit_id: UnitId,
+    pub active: bool,
+    pub roles: Vec<Role>,
+    pub portfolio: Vec<UnitId>,
+    pub version: i64,
+}
+
+/// A user as an admin creates or edits them.
+#[derive(Debug, Clone)]
+pub struct UserInput {
+    pub username: String,
+    pub name: String,
+    pub title: String,
+    pub unit_id: UnitId,
+    pub roles: Vec<Role>,
+    pub portfolio: Vec<UnitId>,
+}
+
+impl UserInput {
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let u = self.username.trim();
+        if u.is_empty() || u.len() > 40 || !u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+            return Err(DomainError::invalid("用户名", "须为1至40位字母、数字、下划线、点或短横线"));
+        }
+        duban_domain::input::required_text("姓名", &self.name, 40)?;
+        if self.roles.is_empty() {
+            return Err(DomainError::invalid("角色", "至少选择一个角色"));
+        }
+        if !self.portfolio.is_empty() && !self.roles.contains(&Role::AreaLeader) {
+            return Err(DomainError::invalid("分管部门", "只有分管领导可以设置分管部门"));
+        }
+        Ok(())
+    }
+}
+
+/// Settings the office keeps (name, short name, number formats).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrgSettings {
+    /// 张范街道
+    pub org_name: String,
+    /// 张范 — names the periodical 《张范督查》
+    pub short_name: String,
+    /// 张督办〔{year}〕{n}号
+    pub notice_no_format: String,
+    /// 印发范围 offered by default
+    pub default_scope: String,
+}
+
+impl OrgSettings {
+    pub fn periodical(&self) -> String {
+        format!("{}督查", self.short_name)
+    }
+    pub fn notice_no(&self, year: i32, n: i64) -> String {
+        self.notice_no_format.replace("{year}", &year.to_string()).replace("{n}", &n.to_string())
+    }
+}
+
+impl Default for OrgSettings {
+    fn default() -> Self {
+        OrgSettings {
+            org_name: "街道".to_owned(),
+            short_name: "街道".to_owned(),
+            notice_no_format: "督办〔{year}〕{n}号".to_owned(),
+            default_scope: "街道党工委、办事处领导班子成员，各部门、各社区".to_owned(),
+        }
+    }
+}
+
+fn unit_row(r: &sqlx::any::AnyRow) -> Result<Unit> {
+    Ok(Unit {
+        id: UnitId(r.try_get(0)?),
+        parent_id: r.try_get::<Option<i64>, _>(1)?.map(UnitId),
+        name: r.try_get(2)?,
+        kind: UnitKind::from_code(&r.try_get::<String, _>(3)?)?,
+        sort: r.try_get(4)?,
+    })
+}
+
+/// Allocates the next number of a per-year counter inside the caller's transaction.
+pub(crate) async fn next_number(tx: &mut Transaction<'static, Any>, name: &str, year: i32) -> Result<i64> {
+    let updated = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1 AND year = $2 RETURNING value")
+        .bind(name)
+        .bind(i64::from(year))
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(row) = updated {
+        return Ok(row.try_get(0)?);
+    }
+    sqlx::query("INSERT INTO counters (name, year, value) VALUES ($1, $2, 1)")
+        .bind(name)
+        .bind(i64::from(year))
+        .execute(&mut **tx)
+        .await?;
+    Ok(1)
+}
+
+impl Store {
+    pub async fn settings(&self) -> Result<OrgSettings> {
+        let rows = sqlx::query("SELECT key, value FROM settings").fetch_all(&self.pool).await?;
+        let mut s = OrgSettings::default();
+        for r in rows {
+            let (k, v): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+            match k.as_str() {
+                "org_name" => s.org_name = v,
+                "short_name" => s.short_name = v,
+                "notice_no_format" => s.notice_no_format = v,
+                "default_scope" => s.default_scope = v,
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    pub async fn save_settings(&self, actor: Option<&Actor>, s: &OrgSettings, meta: &Meta) -> Result<()> {
+        if !s.notice_no_format.contains("{n}") {
+            return Err(DomainError::invalid("督办通知文号格式", "须包含序号占位符 {n}，例如 张督办〔{year}〕{n}号").into());
+        }
+        duban_domain::input::required_text("单位名称", &s.org_name, 60)?;
+        duban_domain::input::required_text("简称", &s.short_name, 20)?;
+        let mut tx = self.begin_write().await?;
+        for (k, v) in [
+            ("org_name", &s.org_name),
+            ("short_name", &s.short_name),
+            ("notice_no_format", &s.notice_no_format),
+            ("default_scope", &s.default_scope),
+        ] {
+            sqlx::query("DELETE FROM settings WHERE key = $1").bind(k).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)").bind(k).bind(v).execute(&mut *tx).await?;
+        }
+        let after = serde_json::to_string(s).ok();
+        let mut e = AuditEntry::by(actor, "settings.save", "settings", 0, "修改系统设置");
+        e.after = after;
+        append(&mut tx, e, meta, now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn units(&self) -> Result<Vec<Unit>> {
+        let rows = sqlx::query("SELECT id, parent_id, name, kind, sort FROM units WHERE active = 1 ORDER BY sort, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(unit_row).collect()
+    }
+
+    pub async fn create_unit(
+        &self,
+        actor: Option<&Actor>,
+        parent: Option<UnitId>,
+        name: &str,
+        kind: UnitKind,
+        sort: i64,
+        meta: &Meta,
+    ) -> Result<UnitId> {
+        let name = duban_domain::input::required_text("单位名称", name, 60)?;
+        let mut tx = self.begin_write().await?;
+        let exists = sqlx::query("SELECT 1 FROM units WHERE name = $1").bind(&name).fetch_optional(&mut *tx).await?;
+        if exists.is_some() {
+            return Err(DomainError::invalid("单位名称", format!("“{name}”已存在")).into());
+        }
+        if let Some(p) = parent {
+            let found = sqlx::query("SELECT 1 FROM units WHERE id = $1").bind(p.0).fetch_optional(&mut *tx).await?;
+            if found.is_none() {
+                return Err(DomainError::invalid("上级单位", "不存在").into());
+            }
+        }
+        let id: i64 = sqlx::query("INSERT INTO units (parent_id, name, kind, sort) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(parent.map(|p| p.0))
+            .bind(&name)
+            .bind(kind.code())
+            .bind(sort)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        append(&mut tx, AuditEntry::by(actor, "unit.create", "unit", id, format!("新建单位：{name}")), meta, now_ms()).await?;
+        tx.commit().await?;
+        Ok(UnitId(id))
+    }
+
+    pub async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?.try_get(0)?)
+    }
+
+    async fn roles_and_portfolio(&self, id: i64) -> Result<(Vec<Role>, Vec<UnitId>)> {
+        let roles = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .filter_map(|r| r.try_get::<String, _>(0).ok())
+            .filter_map(|c| Role::from_code(&c).ok())
+            .collect();
+        let portfolio = sqlx::query("SELECT unit_id FROM portfolios WHERE user_id = $1 ORDER BY unit_id")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .filter_map(|r| r.try_get::<i64, _>(0).ok())
+            .map(UnitId)
+            .collect();
+        Ok((roles, portfolio))
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query("SELECT id, username, name, title, unit_id, active, version FROM users ORDER BY unit_id, id")
+            .fetch_all(&self.pool)
+            .await?;
+        let roles = sqlx::query("SELECT user_id, role FROM user_roles").fetch_all(&self.pool).await?;
+        let portfolios = sqlx::query("SELECT user_id, unit_id FROM portfolios").fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.try_get(0)?;
+            let mut user = User {
+                id: UserId(id),
+                username: r.try_get(1)?,
+                name: r.try_get(2)?,
+                title: r.try_get(3)?,
+                unit_id: UnitId(r.try_get(4)?),
+                active: r.try_get::<i64, _>(5)? == 1,
+                roles: vec![],
+                portfolio: vec![],
+                version: r.try_get(6)?,
+            };
+            for rr in roles.iter().filter(|rr| rr.try_get::<i64, _>(0).ok() == Some(id)) {
+                if let Ok(role) = Role::from_code(&rr.try_get::<String, _>(1)?) {
+                    user.roles.push(role);
+                }
+            }
+            for p in portfolios.iter().filter(|p| p.try_get::<i64, _>(0).ok() == Some(id)) {
+                user.portfolio.push(UnitId(p.try_get(1)?));
+            }
+            out.push(user);
+        }
+        Ok(out)
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<Option<User>> {
+        let row = sqlx::query("SELECT id, username, name, title, unit_id, active, version FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(r) = row else { return Ok(None) };
+        let (roles, portfolio) = self.roles_and_portfolio(id.0).await?;
+        Ok(Some(User {
+            id,
+            username: r.try_get(1)?,
+            name: r.try_get(2)?,
+            title: r.try_get(3)?,
+            unit_id: UnitId(r.try_get(4)?),
+            active: r.try_get::<i64, _>(5)? == 1,
+            roles,
+            portfolio,
+            version: r.try_get(6)?,
+        }))
+    }
+
+    /// The acting user, as the domain needs them; `None` for unknown or disabled users.
+    pub async fn actor(&self, id: UserId) -> Result<Option<Actor>> {
+        Ok(self.user(id).await?.filter(|u| u.active).map(|u| Actor {
+            user_id: u.id,
+            name: u.name,
+            unit_id: u.unit_id,
+            roles: u.roles,
+            portfolio: u.portfolio,
+        }))
+    }
+
+    /// (id, password hash, active) for sign-in.
+    pub async fn credentials(&self, username: &str) -> Result<Option<(UserId, String, bool)>> {
+        let row = sqlx::query("SELECT id, password_hash, active FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => Some((UserId(r.try_get(0)?), r.try_get(1)?, r.try_get::<i64, _>(2)? == 1)),
+            None => None,
+        })
+    }
+
+    async fn check_units(tx: &mut Transaction<'static, Any>, input: &UserInput) -> Result<()> {
+        for (field, id) in std::iter::once(("所在单位", input.unit_id)).chain(input.portfolio.iter().map(|u| ("分管部门", *u))) {
+            let found = sqlx::query("SELECT 1 FROM units WHERE id = $1").bind(id.0).fetch_optional(&mut **tx).await?;
+            if found.is_none() {
+                return Err(DomainError::invalid(field, format!("单位（编号{}）不存在", id.0)).into());
+            }
+        }
+        Ok(())
+    }
+
+    async fn write_roles(tx: &mut Transaction<'static, Any>, id: i64, input: &UserInput) -> Result<()> {
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(id).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM portfolios WHERE user_id = $1").bind(id).execute(&mut **tx).await?;
+        let mut roles = input.roles.clone();
+        roles.sort_by_key(|r| r.code());
+        roles.dedup();
+        for r in roles {
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)").bind(id).bind(r.code()).execute(&mut **tx).await?;
+        }
+        let mut p = input.portfolio.clone();
+        p.sort();
+        p.dedup();
+        for u in p {
+            sqlx::query("INSERT INTO portfolios (user_id, unit_id) VALUES ($1, $2)").bind(id).bind(u.0).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Creates a user with an already hashed password.
+    pub async fn create_user(&self, actor: Option<&Actor>, input: &UserInput, password_hash: &str, meta: &Meta) -> Result<UserId> {
+        input.validate()?;
+        let mut tx = self.begin_write().await?;
+        let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1").bind(input.username.trim()).fetch_optional(&mut *tx).await?;
+        if taken.is_some() {
+            return Err(DomainError::invalid("用户名", format!("“{}”已被使用", input.username.trim())).into());
+        }
+        Self::check_units(&mut tx, input).await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO users (username, name, title, unit_id, password_hash, created_at) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+        )
+        .bind(input.username.trim())
+        .bind(input.name.trim())
+        .bind(input.title.trim())
+        .bind(input.unit_id.0)
+        .bind(password_hash)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        Self::write_roles(&mut tx, id, input).await?;
+        let roles: Vec<&str> = input.roles.iter().map(|r| r.label()).collect();
+        let summary = format!("新建用户 {}（{}），角色：{}", input.name.trim(), input.username.trim(), roles.join("、"));
+        append(&mut tx, AuditEntry::by(actor, "user.create", "user", id, summary), meta, now_ms()).await?;
+        tx.commit().await?;
+        Ok(UserId(id))
+    }
+
+    /// Updates name, unit, roles and portfolio, guarded by the version the admin saw.
+    pub async fn update_user(&self, actor: &Actor, id: UserId, version: i64, input: &UserInput, active: bool, meta: &Meta) -> Result<()> {
+        input.validate()?;
+        let mut tx = self.begin_write().await?;
+        Self::check_units(&mut tx, input).await?;
+        let n = sqlx::query(
+            "UPDATE users SET name = $1, title = $2, unit_id = $3, active = $4, version = version + 1 WHERE id = $5 AND version = $6",
+        )
+        .bind(input.name.trim())
+        .bind(input.title.trim())
+        .bind(input.unit_id.0)
+        .bind(i64::from(active))
+        .bind(id.0)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(DomainError::stale().into());
+        }
+        Self::write_roles(&mut tx, id.0, input).await?;
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+        }
+        let roles: Vec<&str> = input.roles.iter().map(|r| r.label()).collect();
+        let summary = format!("修改用户 {}，角色：{}{}", input.name.trim(), roles.join("、"), if active { "" } else { "（已停用）" });
+        append(&mut tx, AuditEntry::by(Some(actor), "user.update", "user", id.0, summary), meta, now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a new password hash and ends all of the user's sessions.
+    pub async fn set_password(&self, actor: Option<&Actor>, id: UserId, hash: &str, meta: &Meta) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2").bind(hash).bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = $1)").bind(id.0).execute(&mut *tx).await?;
+        append(&mut tx, AuditEntry::by(actor, "user.password", "user", id.0, "重置密码并注销其全部会话"), meta, now_ms()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
