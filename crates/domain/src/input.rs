@@ -156,10 +156,10 @@ mod tests {
 
     #[test]
     fn empty_and_huge_titles_are_refused_by_name() {
-        let e = NewMatter::parse(" ", "cadre_meeting", "2026-12-01", "x", "", today()).unwrap_err();
+        let e = NewMatter::parse(" ", "cadre_meeting", "2026-12-01", "x", "", today()).expect_err("refused");
         assert_eq!(e.to_string(), "督查事项：不能为空");
         let long = "字".repeat(10_000);
-        let e = NewMatter::parse(&long, "cadre_meeting", "2026-12-01", "x", "", today()).unwrap_err();
+        let e = NewMatter::parse(&long, "cadre_meeting", "2026-12-01", "x", "", today()).expect_err("refused");
         assert!(e.to_string().starts_with("督查事项：不能超过200个字"), "{e}");
     }
 
@@ -173,9 +173,9 @@ mod tests {
             lead_unit: Some(2),
             ..Default::default()
         };
-        assert_eq!(NewTask::parse(raw.clone(), today()).unwrap_err().to_string(), "落实时限：不能早于今天");
+        assert_eq!(NewTask::parse(raw.clone(), today()).expect_err("refused").to_string(), "落实时限：不能早于今天");
         let bad = RawTask { deadline: "明天", ..raw.clone() };
-        assert!(NewTask::parse(bad, today()).unwrap_err().to_string().starts_with("落实时限："));
+        assert!(NewTask::parse(bad, today()).expect_err("refused").to_string().starts_with("落实时限："));
         let ok = RawTask { deadline: "2026年12月31日", ..raw };
         assert_eq!(NewTask::parse(ok, today()).expect("ok").deadline, NaiveDate::from_ymd_opt(2026, 12, 31).expect("d"));
     }

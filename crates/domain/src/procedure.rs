@@ -177,6 +177,9 @@ pub fn decide_matter(
     now: Millis,
 ) -> Result<Change, DomainError> {
     let obj = ObjectRef::Matter(matter.id);
+    if matter.kind != MatterKind::Local {
+        return Err(DomainError::state("此流程用于街道会议和主要领导交办事项"));
+    }
     let mut next = matter.clone();
     let change = match cmd {
         MatterCommand::Submit => {
@@ -336,8 +339,8 @@ pub struct TaskContext<'a> {
 }
 
 /// The receipt this actor would sign: their own first, else their unit's.
-pub fn receipt_for<'a>(actor: &Actor, receipts: &'a [Receipt]) -> Option<&'a Receipt> {
-    let pending = || receipts.iter().filter(|r| r.signed_at.is_none());
+pub fn receipt_for<'a>(actor: &Actor, task: &Task, receipts: &'a [Receipt]) -> Option<&'a Receipt> {
+    let pending = || receipts.iter().filter(|r| r.task_id == task.id && r.signed_at.is_none());
     pending()
         .find(|r| r.recipient == Recipient::User(actor.user_id))
         .or_else(|| pending().find(|r| matches!(r.recipient, Recipient::Unit(u) if actor.acts_for_unit(u))))
@@ -360,7 +363,10 @@ pub fn decide_task(
     let mut next = task.clone();
     let mut change = match cmd {
         TaskCommand::Sign => {
-            let receipt = receipt_for(actor, ctx.receipts)
+            if matches!(task.state, TaskState::Completed | TaskState::Closed) {
+                return Err(DomainError::state("任务已办结，无需签收"));
+            }
+            let receipt = receipt_for(actor, task, ctx.receipts)
                 .ok_or_else(|| DomainError::forbidden("您或您的单位没有待签收的此项任务"))?;
             let mut change = Change {
                 action: "task.sign",
@@ -494,6 +500,7 @@ pub fn decide_task(
                 m.closed_at = Some(now);
                 change.matter = Some(m);
                 change.summary.push_str("；事项全部任务已销号");
+                change.done.push(WorkDone::Object(ObjectRef::Matter(ctx.matter.id)));
                 change.open.push(role_item(ObjectRef::Matter(ctx.matter.id), WorkAction::Archive, Role::SupervisionOffice));
             }
             change
@@ -505,7 +512,9 @@ pub fn decide_task(
 
 /// The final report the task's responsible leader is asked to decide on.
 fn pending_final_report(actor: &Actor, task: &Task, ctx: &TaskContext<'_>) -> Result<ReportId, DomainError> {
-    if !(actor.has(Role::AreaLeader) && task.leaders.contains(&actor.user_id)) {
+    // Being named a responsible leader of the task is the authority; the store only accepts
+    // area leaders there.
+    if !task.leaders.contains(&actor.user_id) {
         return Err(DomainError::forbidden("须由该任务的责任领导确认"));
     }
     if task.state != TaskState::AwaitingConfirmation {
@@ -514,7 +523,7 @@ fn pending_final_report(actor: &Actor, task: &Task, ctx: &TaskContext<'_>) -> Re
     ctx.reports
         .iter()
         .rev()
-        .find(|r| r.is_final && r.status == ReportStatus::Submitted)
+        .find(|r| r.task_id == task.id && r.is_final && r.status == ReportStatus::Submitted)
         .map(|r| r.id)
         .ok_or_else(|| DomainError::state("没有待确认的办结报告"))
 }
@@ -665,6 +674,8 @@ pub fn decide_bulletin(
                 return Err(DomainError::forbidden("只有正在审阅或批示的领导可以退回"));
             }
             next.state = BulletinState::Drafting;
+            next.review_opinion = None;
+            next.instruction = None;
             Change {
                 action: "bulletin.return",
                 summary: format!("退回修改：{reason}"),

@@ -27,11 +27,13 @@ struct Seed {
 }
 
 fn seed(guided_percent: u8) -> impl Strategy<Value = Seed> {
-    (0u8..100, any::<u32>(), 0..Who::ALL.len(), 0usize..64).prop_map(move |(g, pick, who, op)| Seed {
-        guided: g < guided_percent,
-        pick,
-        who,
-        op,
+    (0u8..100, any::<u32>(), 0..Who::ALL.len(), 0usize..64).prop_map(move |(g, pick, who, op)| {
+        Seed {
+            guided: g < guided_percent,
+            pick,
+            who,
+            op,
+        }
     })
 }
 
@@ -42,11 +44,17 @@ fn covers_matter(c: Cover) -> bool {
 /// Steps the world allows to be tried now: bulletin steps only on existing bulletins, and bulletin
 /// creation only under the caps.
 fn tryable_ops(w: &World) -> Vec<Op> {
-    let over_matter = w.bulletins.iter().filter(|b| b.matter_ids.contains(&MATTER)).count();
+    let over_matter = w
+        .bulletins
+        .iter()
+        .filter(|b| b.matter_ids.contains(&MATTER))
+        .count();
     all_ops(w.bulletins.len())
         .into_iter()
         .filter(|op| match op {
-            Op::CreateBulletin(c) => w.bulletins.len() < MAX_BULLETINS && (!covers_matter(*c) || over_matter < 2),
+            Op::CreateBulletin(c) => {
+                w.bulletins.len() < MAX_BULLETINS && (!covers_matter(*c) || over_matter < 2)
+            }
             _ => true,
         })
         .collect()
@@ -58,7 +66,12 @@ fn weight(op: &Op) -> u32 {
         Op::Matter(MatterCommand::Return { .. })
         | Op::Task(_, TaskCommand::ReturnReport { .. })
         | Op::Bulletin(_, BulletinCommand::Return { .. }) => 1,
-        Op::Task(_, TaskCommand::Report { is_final: false, .. }) => 1,
+        Op::Task(
+            _,
+            TaskCommand::Report {
+                is_final: false, ..
+            },
+        ) => 1,
         Op::CreateBulletin(Cover::Other) => 1,
         Op::CreateBulletin(_) => 3,
         _ => 8,
@@ -89,7 +102,10 @@ fn play(seeds: &[Seed], actions: &mut BTreeMap<&'static str, usize>) -> Reached 
                     if who.is_outsider() {
                         // Checked on every step for every step: outsiders are always refused.
                         assert!(
-                            matches!(r, Err(DomainError::Forbidden(_) | DomainError::InvalidState(_))),
+                            matches!(
+                                r,
+                                Err(DomainError::Forbidden(_) | DomainError::InvalidState(_))
+                            ),
                             "{who:?} {op:?}: {r:?}"
                         );
                     }
@@ -130,22 +146,31 @@ fn play(seeds: &[Seed], actions: &mut BTreeMap<&'static str, usize>) -> Reached 
         }
         w.check_invariants();
         reached.task_closed |= w.tasks.iter().any(|t| t.state == TaskState::Closed);
-        reached.matter_closed |= matches!(w.matter.state, MatterState::Closed | MatterState::Archived);
+        reached.matter_closed |=
+            matches!(w.matter.state, MatterState::Closed | MatterState::Archived);
         reached.archived |= w.matter.state == MatterState::Archived;
     }
     reached
 }
 
 /// Runs the property over `cases` random sequences; returns how many reached closure and archive.
-fn run_property(guided_percent: u8, cases: u32) -> (usize, usize, usize, BTreeMap<&'static str, usize>) {
-    let config = Config { cases, failure_persistence: None, ..Config::default() };
+fn run_property(
+    guided_percent: u8,
+    cases: u32,
+) -> (usize, usize, usize, BTreeMap<&'static str, usize>) {
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
     let mut runner = TestRunner::new(config);
     let counts = std::cell::RefCell::new((0usize, 0usize, 0usize, BTreeMap::new()));
     let strategy = proptest::collection::vec(seed(guided_percent), 0..=MAX_STEPS);
     let result = runner.run(&strategy, |seeds| {
         let mut actions = BTreeMap::new();
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| play(&seeds, &mut actions)))
-            .map_err(|e| {
+        let r =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| play(&seeds, &mut actions)))
+                .map_err(|e| {
                 let msg = e
                     .downcast_ref::<String>()
                     .cloned()
@@ -178,10 +203,24 @@ fn no_sequence_closes_or_archives_without_every_step_and_review() {
     println!("accepted steps: {actions:?}");
     // Sequences are random but long enough: the property must actually see closures and archives.
     let share = |n: usize| n * 100 / cases as usize;
-    assert!(share(task_closed) >= 30, "only {task_closed}/{cases} runs closed a task");
-    assert!(share(archived) >= 15, "only {archived}/{cases} runs reached the archive");
-    for code in ["matter.return", "task.return_report", "bulletin.return", "task.report"] {
-        assert!(actions.get(code).copied().unwrap_or(0) > 0, "{code} never happened");
+    assert!(
+        share(task_closed) >= 30,
+        "only {task_closed}/{cases} runs closed a task"
+    );
+    assert!(
+        share(archived) >= 15,
+        "only {archived}/{cases} runs reached the archive"
+    );
+    for code in [
+        "matter.return",
+        "task.return_report",
+        "bulletin.return",
+        "task.report",
+    ] {
+        assert!(
+            actions.get(code).copied().unwrap_or(0) > 0,
+            "{code} never happened"
+        );
     }
 }
 
@@ -225,18 +264,34 @@ fn the_scripted_happy_path_reaches_the_archive() {
     for (who, op) in path {
         w.run(&[(who, op)]);
         w.check_invariants();
-        closed = w.tasks.iter().filter(|t| t.state == TaskState::Closed).count();
+        closed = w
+            .tasks
+            .iter()
+            .filter(|t| t.state == TaskState::Closed)
+            .count();
     }
     assert_eq!(closed, 2);
     assert_eq!(w.matter.state, MatterState::Archived);
     assert_eq!(w.matter.notice_no.as_deref(), Some("张督办〔2026〕1号"));
     assert_eq!(w.matter.archive_no.as_deref(), Some("2026-归-1"));
     assert_eq!(w.bulletins[0].issue_no, Some(1));
-    assert!(w.inbox.iter().all(|i| i.object != ObjectRef::Matter(MATTER)), "{:?}", w.inbox);
+    assert!(
+        w.inbox
+            .iter()
+            .all(|i| i.object != ObjectRef::Matter(MATTER)),
+        "{:?}",
+        w.inbox
+    );
     assert!(w.inbox.is_empty(), "nothing is left to do: {:?}", w.inbox);
     // The timeline has every moment the office is asked about, in order.
     for t in &w.tasks {
-        let moments = [Some(t.registered_at), t.received_at, t.reported_at, t.finished_at, t.closed_at];
+        let moments = [
+            Some(t.registered_at),
+            t.received_at,
+            t.reported_at,
+            t.finished_at,
+            t.closed_at,
+        ];
         assert!(moments.iter().all(Option::is_some), "{t:?}");
         assert!(moments.windows(2).all(|p| p[0] <= p[1]), "{t:?}");
     }
