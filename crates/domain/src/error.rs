@@ -20,7 +20,10 @@ pub enum DomainError {
 
 impl DomainError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        DomainError::Invalid { field: field.to_owned(), message: message.into() }
+        DomainError::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
     pub fn forbidden(why: impl Into<String>) -> Self {
         DomainError::Forbidden(why.into())

@@ -15,4 +15,12 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, UnitId, MatterId, TaskId, BulletinId, ReportId, AttachmentId);
+id_type!(
+    UserId,
+    UnitId,
+    MatterId,
+    TaskId,
+    BulletinId,
+    ReportId,
+    AttachmentId
+);

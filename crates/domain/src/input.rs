@@ -19,7 +19,11 @@ pub fn required_text(field: &str, raw: &str, max: usize) -> Result<String, Domai
 }
 
 /// An optional text: empty becomes `None`.
-pub fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, DomainError> {
+pub fn optional_text(
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, DomainError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => checked(field, t, max).map(Some),
@@ -29,9 +33,14 @@ pub fn optional_text(field: &str, raw: Option<&str>, max: usize) -> Result<Optio
 fn checked(field: &str, t: &str, max: usize) -> Result<String, DomainError> {
     let n = t.chars().count();
     if n > max {
-        return Err(DomainError::invalid(field, format!("不能超过{max}个字（现为{n}个字）")));
+        return Err(DomainError::invalid(
+            field,
+            format!("不能超过{max}个字（现为{n}个字）"),
+        ));
     }
-    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if t.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(DomainError::invalid(field, "含有不可见的控制字符"));
     }
     Ok(t.replace("\r\n", "\n"))
@@ -48,7 +57,10 @@ pub fn date(field: &str, raw: &str) -> Result<NaiveDate, DomainError> {
             return Ok(d);
         }
     }
-    Err(DomainError::invalid(field, format!("“{}”不是有效日期，请按 2026-12-04 格式填写", short(t))))
+    Err(DomainError::invalid(
+        field,
+        format!("“{}”不是有效日期，请按 2026-12-04 格式填写", short(t)),
+    ))
 }
 
 fn short(t: &str) -> String {
@@ -84,7 +96,11 @@ impl NewMatter {
                 .map_err(|_| DomainError::invalid("来源", "请选择会议类型或交办方式"))?,
             source_date,
             source_text: required_text("会议决定/交办原文", source_text, TEXT_MAX)?,
-            urgency: Urgency::from_code(if urgency.is_empty() { "normal" } else { urgency })?,
+            urgency: Urgency::from_code(if urgency.is_empty() {
+                "normal"
+            } else {
+                urgency
+            })?,
         })
     }
 }
@@ -124,12 +140,17 @@ impl NewTask {
         if raw.leaders.is_empty() {
             return Err(DomainError::invalid("责任领导", "至少选择一位责任领导"));
         }
-        let lead_unit = raw.lead_unit.ok_or_else(|| DomainError::invalid("牵头单位", "请选择牵头单位"))?;
+        let lead_unit = raw
+            .lead_unit
+            .ok_or_else(|| DomainError::invalid("牵头单位", "请选择牵头单位"))?;
         let mut coop_units: Vec<UnitId> = raw.coop_units.into_iter().map(UnitId).collect();
         coop_units.sort();
         coop_units.dedup();
         if coop_units.contains(&UnitId(lead_unit)) {
-            return Err(DomainError::invalid("配合单位", "牵头单位不必再列为配合单位"));
+            return Err(DomainError::invalid(
+                "配合单位",
+                "牵头单位不必再列为配合单位",
+            ));
         }
         let mut leaders: Vec<UserId> = raw.leaders.into_iter().map(UserId).collect();
         leaders.sort();
@@ -141,7 +162,11 @@ impl NewTask {
             leaders,
             lead_unit: UnitId(lead_unit),
             coop_units,
-            urgency: Urgency::from_code(if raw.urgency.is_empty() { "normal" } else { raw.urgency })?,
+            urgency: Urgency::from_code(if raw.urgency.is_empty() {
+                "normal"
+            } else {
+                raw.urgency
+            })?,
         })
     }
 }
@@ -156,11 +181,16 @@ mod tests {
 
     #[test]
     fn empty_and_huge_titles_are_refused_by_name() {
-        let e = NewMatter::parse(" ", "cadre_meeting", "2026-12-01", "x", "", today()).expect_err("refused");
+        let e = NewMatter::parse(" ", "cadre_meeting", "2026-12-01", "x", "", today())
+            .expect_err("refused");
         assert_eq!(e.to_string(), "督查事项：不能为空");
         let long = "字".repeat(10_000);
-        let e = NewMatter::parse(&long, "cadre_meeting", "2026-12-01", "x", "", today()).expect_err("refused");
-        assert!(e.to_string().starts_with("督查事项：不能超过200个字"), "{e}");
+        let e = NewMatter::parse(&long, "cadre_meeting", "2026-12-01", "x", "", today())
+            .expect_err("refused");
+        assert!(
+            e.to_string().starts_with("督查事项：不能超过200个字"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -173,11 +203,30 @@ mod tests {
             lead_unit: Some(2),
             ..Default::default()
         };
-        assert_eq!(NewTask::parse(raw.clone(), today()).expect_err("refused").to_string(), "落实时限：不能早于今天");
-        let bad = RawTask { deadline: "明天", ..raw.clone() };
-        assert!(NewTask::parse(bad, today()).expect_err("refused").to_string().starts_with("落实时限："));
-        let ok = RawTask { deadline: "2026年12月31日", ..raw };
-        assert_eq!(NewTask::parse(ok, today()).expect("ok").deadline, NaiveDate::from_ymd_opt(2026, 12, 31).expect("d"));
+        assert_eq!(
+            NewTask::parse(raw.clone(), today())
+                .expect_err("refused")
+                .to_string(),
+            "落实时限：不能早于今天"
+        );
+        let bad = RawTask {
+            deadline: "明天",
+            ..raw.clone()
+        };
+        assert!(
+            NewTask::parse(bad, today())
+                .expect_err("refused")
+                .to_string()
+                .starts_with("落实时限：")
+        );
+        let ok = RawTask {
+            deadline: "2026年12月31日",
+            ..raw
+        };
+        assert_eq!(
+            NewTask::parse(ok, today()).expect("ok").deadline,
+            NaiveDate::from_ymd_opt(2026, 12, 31).expect("d")
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@ pub enum Scope {
     All,
     /// Tasks whose lead or cooperating unit is one of `units`, or whose responsible leaders
     /// include `leader`. Admins who hold no business role get an empty scope (三员分立).
-    Limited { units: Vec<UnitId>, leader: Option<UserId> },
+    Limited {
+        units: Vec<UnitId>,
+        leader: Option<UserId>,
+    },
 }
 
 pub fn ledger_scope(actor: &Actor) -> Scope {
@@ -35,7 +38,8 @@ pub fn can_view_task(actor: &Actor, task: &Task) -> bool {
     match ledger_scope(actor) {
         Scope::All => true,
         Scope::Limited { units, leader } => {
-            units.iter().any(|u| task.involves_unit(*u)) || leader.is_some_and(|l| task.leaders.contains(&l))
+            units.iter().any(|u| task.involves_unit(*u))
+                || leader.is_some_and(|l| task.leaders.contains(&l))
         }
     }
 }

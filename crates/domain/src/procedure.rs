@@ -11,8 +11,8 @@ use crate::input::{BODY_MAX, TEXT_MAX, TITLE_MAX, optional_text, required_text};
 use crate::time::Millis;
 use crate::{
     Actor, Assignee, Bulletin, BulletinState, DomainError, Matter, MatterKind, MatterState,
-    ObjectRef, ProgressReport, Receipt, Recipient, ReportId, ReportStatus, Role, Task, TaskState, UnitId,
-    WorkAction, WorkItem,
+    ObjectRef, ProgressReport, Receipt, Recipient, ReportId, ReportStatus, Role, Task, TaskState,
+    UnitId, WorkAction, WorkItem,
 };
 
 /// A leader's written word on an object (批示/审阅意见/退回理由).
@@ -122,7 +122,11 @@ fn principal(actor: &Actor) -> Result<(), DomainError> {
 }
 
 fn role_item(object: ObjectRef, action: WorkAction, role: Role) -> WorkItem {
-    WorkItem { object, action, assignee: Assignee::Role(role) }
+    WorkItem {
+        object,
+        action,
+        assignee: Assignee::Role(role),
+    }
 }
 
 // ───────────────────────────── Matter ─────────────────────────────
@@ -150,9 +154,12 @@ impl MatterCommand {
         Ok(match action {
             "submit" => MatterCommand::Submit,
             "approve" => MatterCommand::Approve {
-                instruction: optional_text("批示意见", text, TEXT_MAX)?.unwrap_or_else(|| "同意。".to_owned()),
+                instruction: optional_text("批示意见", text, TEXT_MAX)?
+                    .unwrap_or_else(|| "同意。".to_owned()),
             },
-            "return" => MatterCommand::Return { reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)? },
+            "return" => MatterCommand::Return {
+                reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)?,
+            },
             "issue_notice" => MatterCommand::IssueNotice,
             "archive" => MatterCommand::Archive,
             other => return Err(DomainError::invalid("操作", format!("未知操作“{other}”"))),
@@ -164,7 +171,9 @@ impl MatterCommand {
 pub fn can_edit_tasks(actor: &Actor, matter: &Matter) -> Result<(), DomainError> {
     office(actor)?;
     if matter.state != MatterState::Registered {
-        return Err(DomainError::state("事项已呈批，不能再修改任务；如需修改请由主要领导退回"));
+        return Err(DomainError::state(
+            "事项已呈批，不能再修改任务；如需修改请由主要领导退回",
+        ));
     }
     Ok(())
 }
@@ -208,9 +217,17 @@ pub fn decide_matter(
             Change {
                 action: "matter.approve",
                 summary: format!("批示：{instruction}"),
-                instruction: Some(Instruction { object: obj, kind: InstructionKind::Approve, text: instruction }),
+                instruction: Some(Instruction {
+                    object: obj,
+                    kind: InstructionKind::Approve,
+                    text: instruction,
+                }),
                 done: vec![WorkDone::Object(obj)],
-                open: vec![role_item(obj, WorkAction::IssueNotice, Role::SupervisionOffice)],
+                open: vec![role_item(
+                    obj,
+                    WorkAction::IssueNotice,
+                    Role::SupervisionOffice,
+                )],
                 ..Default::default()
             }
         }
@@ -223,9 +240,17 @@ pub fn decide_matter(
             Change {
                 action: "matter.return",
                 summary: format!("退回：{reason}"),
-                instruction: Some(Instruction { object: obj, kind: InstructionKind::Return, text: reason }),
+                instruction: Some(Instruction {
+                    object: obj,
+                    kind: InstructionKind::Return,
+                    text: reason,
+                }),
                 done: vec![WorkDone::Object(obj)],
-                open: vec![role_item(obj, WorkAction::Decompose, Role::SupervisionOffice)],
+                open: vec![role_item(
+                    obj,
+                    WorkAction::Decompose,
+                    Role::SupervisionOffice,
+                )],
                 ..Default::default()
             }
         }
@@ -253,12 +278,21 @@ pub fn decide_matter(
                     .chain(std::iter::once(Recipient::Unit(t.lead_unit)))
                     .chain(t.coop_units.iter().map(|u| Recipient::Unit(*u)));
                 for r in recipients {
-                    change.new_receipts.push(Receipt { task_id: t.id, recipient: r, signed_at: None, signed_by: None });
+                    change.new_receipts.push(Receipt {
+                        task_id: t.id,
+                        recipient: r,
+                        signed_at: None,
+                        signed_by: None,
+                    });
                     let assignee = match r {
                         Recipient::User(u) => Assignee::User(u),
                         Recipient::Unit(u) => Assignee::Unit(u),
                     };
-                    change.open.push(WorkItem { object: tobj, action: WorkAction::Sign, assignee });
+                    change.open.push(WorkItem {
+                        object: tobj,
+                        action: WorkAction::Sign,
+                        assignee,
+                    });
                 }
                 change.tasks.push(t2);
             }
@@ -283,7 +317,10 @@ pub fn decide_matter(
             }
         }
     };
-    Ok(Change { matter: Some(next), ..change })
+    Ok(Change {
+        matter: Some(next),
+        ..change
+    })
 }
 
 // ───────────────────────────── Task ─────────────────────────────
@@ -304,7 +341,14 @@ pub enum TaskCommand {
 }
 
 impl TaskCommand {
-    pub const CODES: [&'static str; 6] = ["sign", "report", "report_final", "confirm", "return_report", "close"];
+    pub const CODES: [&'static str; 6] = [
+        "sign",
+        "report",
+        "report_final",
+        "confirm",
+        "return_report",
+        "close",
+    ];
 
     pub fn parse(action: &str, text: Option<&str>) -> Result<TaskCommand, DomainError> {
         Ok(match action {
@@ -314,13 +358,15 @@ impl TaskCommand {
                 is_final: action == "report_final",
             },
             "confirm" => TaskCommand::Confirm {
-                opinion: optional_text("确认意见", text, TEXT_MAX)?.unwrap_or_else(|| "已按要求办结。".to_owned()),
+                opinion: optional_text("确认意见", text, TEXT_MAX)?
+                    .unwrap_or_else(|| "已按要求办结。".to_owned()),
             },
-            "return_report" => {
-                TaskCommand::ReturnReport { reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)? }
-            }
+            "return_report" => TaskCommand::ReturnReport {
+                reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)?,
+            },
             "close" => TaskCommand::Close {
-                remark: optional_text("销号说明", text, TEXT_MAX)?.unwrap_or_else(|| "已办结，予以销号。".to_owned()),
+                remark: optional_text("销号说明", text, TEXT_MAX)?
+                    .unwrap_or_else(|| "已办结，予以销号。".to_owned()),
             },
             other => return Err(DomainError::invalid("操作", format!("未知操作“{other}”"))),
         })
@@ -340,10 +386,16 @@ pub struct TaskContext<'a> {
 
 /// The receipt this actor would sign: their own first, else their unit's.
 pub fn receipt_for<'a>(actor: &Actor, task: &Task, receipts: &'a [Receipt]) -> Option<&'a Receipt> {
-    let pending = || receipts.iter().filter(|r| r.task_id == task.id && r.signed_at.is_none());
+    let pending = || {
+        receipts
+            .iter()
+            .filter(|r| r.task_id == task.id && r.signed_at.is_none())
+    };
     pending()
         .find(|r| r.recipient == Recipient::User(actor.user_id))
-        .or_else(|| pending().find(|r| matches!(r.recipient, Recipient::Unit(u) if actor.acts_for_unit(u))))
+        .or_else(|| {
+            pending().find(|r| matches!(r.recipient, Recipient::Unit(u) if actor.acts_for_unit(u)))
+        })
 }
 
 pub fn decide_task(
@@ -379,17 +431,29 @@ pub fn decide_task(
                     Assignee::User(u)
                 }
                 Recipient::Unit(u) => {
-                    change.summary =
-                        if u == task.lead_unit { "牵头单位签收" } else { "配合单位签收" }.to_owned();
+                    change.summary = if u == task.lead_unit {
+                        "牵头单位签收"
+                    } else {
+                        "配合单位签收"
+                    }
+                    .to_owned();
                     Assignee::Unit(u)
                 }
             };
-            change.done.push(WorkDone::Item(obj, WorkAction::Sign, assignee));
-            if receipt.recipient == Recipient::Unit(task.lead_unit) && task.state == TaskState::Assigned {
+            change
+                .done
+                .push(WorkDone::Item(obj, WorkAction::Sign, assignee));
+            if receipt.recipient == Recipient::Unit(task.lead_unit)
+                && task.state == TaskState::Assigned
+            {
                 next.state = TaskState::InProgress;
                 next.received_at = Some(now);
                 next.started_at = Some(now);
-                change.open.push(WorkItem { object: obj, action: WorkAction::Report, assignee: Assignee::Unit(task.lead_unit) });
+                change.open.push(WorkItem {
+                    object: obj,
+                    action: WorkAction::Report,
+                    assignee: Assignee::Unit(task.lead_unit),
+                });
             }
             change
         }
@@ -398,7 +462,9 @@ pub fn decide_task(
                 task.lead_unit
             } else if let Some(u) = task.coop_units.iter().find(|u| actor.acts_for_unit(**u)) {
                 if is_final {
-                    return Err(DomainError::forbidden("办结报告由牵头单位报送，配合单位可报送进展"));
+                    return Err(DomainError::forbidden(
+                        "办结报告由牵头单位报送，配合单位可报送进展",
+                    ));
                 }
                 *u
             } else {
@@ -413,13 +479,26 @@ pub fn decide_task(
             }
             next.reported_at = Some(now);
             let mut change = Change {
-                action: if is_final { "task.report_final" } else { "task.report" },
-                summary: if is_final { "报送办结报告，请分管领导确认" } else { "报送落实进展" }.to_owned(),
+                action: if is_final {
+                    "task.report_final"
+                } else {
+                    "task.report"
+                },
+                summary: if is_final {
+                    "报送办结报告，请分管领导确认"
+                } else {
+                    "报送落实进展"
+                }
+                .to_owned(),
                 new_report: Some(NewReport {
                     unit_id: unit,
                     is_final,
                     body,
-                    status: if is_final { ReportStatus::Submitted } else { ReportStatus::Noted },
+                    status: if is_final {
+                        ReportStatus::Submitted
+                    } else {
+                        ReportStatus::Noted
+                    },
                 }),
                 ..Default::default()
             };
@@ -427,7 +506,11 @@ pub fn decide_task(
                 next.state = TaskState::AwaitingConfirmation;
                 change.done.push(WorkDone::Action(obj, WorkAction::Report));
                 for l in &task.leaders {
-                    change.open.push(WorkItem { object: obj, action: WorkAction::Confirm, assignee: Assignee::User(*l) });
+                    change.open.push(WorkItem {
+                        object: obj,
+                        action: WorkAction::Confirm,
+                        assignee: Assignee::User(*l),
+                    });
                 }
             }
             change
@@ -464,9 +547,17 @@ pub fn decide_task(
                 action: "task.return_report",
                 summary: format!("退回办结报告：{reason}"),
                 decided_report: Some((report, ReportStatus::Returned, Some(reason.clone()))),
-                instruction: Some(Instruction { object: obj, kind: InstructionKind::Return, text: reason }),
+                instruction: Some(Instruction {
+                    object: obj,
+                    kind: InstructionKind::Return,
+                    text: reason,
+                }),
                 done: vec![WorkDone::Action(obj, WorkAction::Confirm)],
-                open: vec![WorkItem { object: obj, action: WorkAction::Report, assignee: Assignee::Unit(task.lead_unit) }],
+                open: vec![WorkItem {
+                    object: obj,
+                    action: WorkAction::Report,
+                    assignee: Assignee::Unit(task.lead_unit),
+                }],
                 ..Default::default()
             }
         }
@@ -493,15 +584,25 @@ pub fn decide_task(
                 done: vec![WorkDone::Object(obj)],
                 ..Default::default()
             };
-            let all_closed = ctx.siblings.iter().filter(|t| t.id != task.id).all(|t| t.state == TaskState::Closed);
+            let all_closed = ctx
+                .siblings
+                .iter()
+                .filter(|t| t.id != task.id)
+                .all(|t| t.state == TaskState::Closed);
             if all_closed {
                 let mut m = ctx.matter.clone();
                 m.state = MatterState::Closed;
                 m.closed_at = Some(now);
                 change.matter = Some(m);
                 change.summary.push_str("；事项全部任务已销号");
-                change.done.push(WorkDone::Object(ObjectRef::Matter(ctx.matter.id)));
-                change.open.push(role_item(ObjectRef::Matter(ctx.matter.id), WorkAction::Archive, Role::SupervisionOffice));
+                change
+                    .done
+                    .push(WorkDone::Object(ObjectRef::Matter(ctx.matter.id)));
+                change.open.push(role_item(
+                    ObjectRef::Matter(ctx.matter.id),
+                    WorkAction::Archive,
+                    Role::SupervisionOffice,
+                ));
             }
             change
         }
@@ -511,7 +612,11 @@ pub fn decide_task(
 }
 
 /// The final report the task's responsible leader is asked to decide on.
-fn pending_final_report(actor: &Actor, task: &Task, ctx: &TaskContext<'_>) -> Result<ReportId, DomainError> {
+fn pending_final_report(
+    actor: &Actor,
+    task: &Task,
+    ctx: &TaskContext<'_>,
+) -> Result<ReportId, DomainError> {
     // Being named a responsible leader of the task is the authority; the store only accepts
     // area leaders there.
     if !task.leaders.contains(&actor.user_id) {
@@ -542,11 +647,16 @@ pub enum BulletinCommand {
     /// 退回 (by the reviewing or instructing leader).
     Return { reason: String },
     /// 修改定稿，形成《张范督查》第N期并印发.
-    Publish { title: String, body: String, scope: String },
+    Publish {
+        title: String,
+        body: String,
+        scope: String,
+    },
 }
 
 impl BulletinCommand {
-    pub const CODES: [&'static str; 5] = ["submit_review", "review", "instruct", "return", "publish"];
+    pub const CODES: [&'static str; 5] =
+        ["submit_review", "review", "instruct", "return", "publish"];
 
     pub fn parse(
         action: &str,
@@ -558,10 +668,15 @@ impl BulletinCommand {
         Ok(match action {
             "submit_review" => BulletinCommand::SubmitForReview,
             "review" => BulletinCommand::Review {
-                opinion: optional_text("审阅意见", text, TEXT_MAX)?.unwrap_or_else(|| "已阅，同意。".to_owned()),
+                opinion: optional_text("审阅意见", text, TEXT_MAX)?
+                    .unwrap_or_else(|| "已阅，同意。".to_owned()),
             },
-            "instruct" => BulletinCommand::Instruct { instruction: required_text("批示意见", text.unwrap_or(""), TEXT_MAX)? },
-            "return" => BulletinCommand::Return { reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)? },
+            "instruct" => BulletinCommand::Instruct {
+                instruction: required_text("批示意见", text.unwrap_or(""), TEXT_MAX)?,
+            },
+            "return" => BulletinCommand::Return {
+                reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)?,
+            },
             "publish" => BulletinCommand::Publish {
                 title: required_text("通报标题", title.unwrap_or(""), TITLE_MAX)?,
                 body: required_text("通报正文", body.unwrap_or(""), BODY_MAX)?,
@@ -580,10 +695,16 @@ pub fn create_bulletin(actor: &Actor, matters: &[Matter]) -> Result<Change, Doma
     }
     for m in matters {
         if m.kind != MatterKind::Local {
-            return Err(DomainError::invalid("通报事项", format!("{} 不是街道会议和主要领导交办事项", m.ledger_no())));
+            return Err(DomainError::invalid(
+                "通报事项",
+                format!("{} 不是街道会议和主要领导交办事项", m.ledger_no()),
+            ));
         }
         if m.state != MatterState::Dispatched {
-            return Err(DomainError::state(format!("事项 {} 尚未交办或已销号，不能编入通报", m.ledger_no())));
+            return Err(DomainError::state(format!(
+                "事项 {} 尚未交办或已销号，不能编入通报",
+                m.ledger_no()
+            )));
         }
     }
     Ok(Change {
@@ -642,7 +763,11 @@ pub fn decide_bulletin(
             Change {
                 action: "bulletin.review",
                 summary: format!("审阅：{opinion}"),
-                instruction: Some(Instruction { object: obj, kind: InstructionKind::Review, text: opinion }),
+                instruction: Some(Instruction {
+                    object: obj,
+                    kind: InstructionKind::Review,
+                    text: opinion,
+                }),
                 done: vec![WorkDone::Object(obj)],
                 open: vec![role_item(obj, WorkAction::Instruct, Role::PrincipalLeader)],
                 ..Default::default()
@@ -658,7 +783,11 @@ pub fn decide_bulletin(
             Change {
                 action: "bulletin.instruct",
                 summary: format!("批示：{instruction}"),
-                instruction: Some(Instruction { object: obj, kind: InstructionKind::Instruct, text: instruction }),
+                instruction: Some(Instruction {
+                    object: obj,
+                    kind: InstructionKind::Instruct,
+                    text: instruction,
+                }),
                 done: vec![WorkDone::Object(obj)],
                 open: vec![role_item(obj, WorkAction::Publish, Role::SupervisionOffice)],
                 ..Default::default()
@@ -679,9 +808,17 @@ pub fn decide_bulletin(
             Change {
                 action: "bulletin.return",
                 summary: format!("退回修改：{reason}"),
-                instruction: Some(Instruction { object: obj, kind: InstructionKind::Return, text: reason }),
+                instruction: Some(Instruction {
+                    object: obj,
+                    kind: InstructionKind::Return,
+                    text: reason,
+                }),
                 done: vec![WorkDone::Object(obj)],
-                open: vec![role_item(obj, WorkAction::CompileBulletin, Role::SupervisionOffice)],
+                open: vec![role_item(
+                    obj,
+                    WorkAction::CompileBulletin,
+                    Role::SupervisionOffice,
+                )],
                 ..Default::default()
             }
         }
@@ -702,13 +839,23 @@ pub fn decide_bulletin(
                 done: vec![WorkDone::Object(obj)],
                 ..Default::default()
             };
-            for t in covered_tasks.iter().filter(|t| t.state == TaskState::Completed) {
-                change.open.push(role_item(ObjectRef::Task(t.id), WorkAction::Close, Role::SupervisionOffice));
+            for t in covered_tasks
+                .iter()
+                .filter(|t| t.state == TaskState::Completed)
+            {
+                change.open.push(role_item(
+                    ObjectRef::Task(t.id),
+                    WorkAction::Close,
+                    Role::SupervisionOffice,
+                ));
             }
             change
         }
     };
-    Ok(Change { bulletin: Some(next), ..change })
+    Ok(Change {
+        bulletin: Some(next),
+        ..change
+    })
 }
 
 // ───────────────────────── What to offer ─────────────────────────
@@ -744,7 +891,13 @@ fn offer(code: &'static str) -> OfferedAction {
         "publish" => ("定稿印发", None, false, false),
         _ => ("", None, false, false),
     };
-    OfferedAction { code, label, text_label, text_required, is_return }
+    OfferedAction {
+        code,
+        label,
+        text_label,
+        text_required,
+        is_return,
+    }
 }
 
 const PROBE: &str = "（检查）";

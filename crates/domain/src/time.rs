@@ -7,7 +7,8 @@ pub type Millis = i64;
 
 pub fn china() -> FixedOffset {
     // 8 hours east of UTC is always valid.
-    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+    FixedOffset::east_opt(8 * 3600)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
 }
 
 pub fn to_china(ms: Millis) -> DateTime<FixedOffset> {
@@ -40,7 +41,11 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 12, 4).expect("date");
         assert_eq!(cn_date(d), "2026年12月4日");
         // 2026-12-04T16:00:00Z is already the 5th in Beijing.
-        let ms = Utc.with_ymd_and_hms(2026, 12, 4, 16, 0, 0).single().expect("t").timestamp_millis();
+        let ms = Utc
+            .with_ymd_and_hms(2026, 12, 4, 16, 0, 0)
+            .single()
+            .expect("t")
+            .timestamp_millis();
         assert_eq!(cn_date(china_date(ms)), "2026年12月5日");
         assert_eq!(cn_datetime(ms), "2026年12月5日 00:00");
     }

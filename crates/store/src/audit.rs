@@ -22,10 +22,18 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    pub fn by(actor: Option<&Actor>, action: &str, object_type: &str, object_id: i64, summary: impl Into<String>) -> Self {
+    pub fn by(
+        actor: Option<&Actor>,
+        action: &str,
+        object_type: &str,
+        object_id: i64,
+        summary: impl Into<String>,
+    ) -> Self {
         AuditEntry {
             actor_id: actor.map(|a| a.user_id.0),
-            actor_name: actor.map(|a| a.name.clone()).unwrap_or_else(|| "系统".to_owned()),
+            actor_name: actor
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| "系统".to_owned()),
             action: action.to_owned(),
             object_type: object_type.to_owned(),
             object_id,
@@ -80,8 +88,15 @@ fn chain_hash(r: &AuditRecord) -> String {
 }
 
 /// Appends inside the caller's write transaction (which already holds `audit_head`).
-pub(crate) async fn append(tx: &mut Transaction<'static, Any>, e: AuditEntry, meta: &Meta, at: Millis) -> Result<i64> {
-    let head = sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE id = 1").fetch_one(&mut **tx).await?;
+pub(crate) async fn append(
+    tx: &mut Transaction<'static, Any>,
+    e: AuditEntry,
+    meta: &Meta,
+    at: Millis,
+) -> Result<i64> {
+    let head = sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut **tx)
+        .await?;
     let last_id: i64 = head.try_get(0)?;
     let prev_hash: String = head.try_get(1)?;
     let mut r = AuditRecord {
@@ -172,51 +187,74 @@ impl Store {
         let mut prev = "0".repeat(64);
         let mut expected_id = 1;
         loop {
-            let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE id >= $1 ORDER BY id LIMIT 1000"))
-                .bind(expected_id)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM audit_log WHERE id >= $1 ORDER BY id LIMIT 1000"
+            ))
+            .bind(expected_id)
+            .fetch_all(&self.pool)
+            .await?;
             if rows.is_empty() {
                 break;
             }
             for row in &rows {
                 let r = record(row)?;
                 if r.id != expected_id {
-                    return Ok(ChainCheck::Broken { id: expected_id, why: format!("第{expected_id}条记录缺失") });
+                    return Ok(ChainCheck::Broken {
+                        id: expected_id,
+                        why: format!("第{expected_id}条记录缺失"),
+                    });
                 }
                 if r.prev_hash != prev {
-                    return Ok(ChainCheck::Broken { id: r.id, why: "前一条记录的哈希不符（其前记录被改动或删除）".into() });
+                    return Ok(ChainCheck::Broken {
+                        id: r.id,
+                        why: "前一条记录的哈希不符（其前记录被改动或删除）".into(),
+                    });
                 }
                 if chain_hash(&r) != r.hash {
-                    return Ok(ChainCheck::Broken { id: r.id, why: "记录内容与其哈希不符（记录被改动）".into() });
+                    return Ok(ChainCheck::Broken {
+                        id: r.id,
+                        why: "记录内容与其哈希不符（记录被改动）".into(),
+                    });
                 }
                 prev = r.hash;
                 expected_id += 1;
             }
         }
-        let head: String = sqlx::query("SELECT last_hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?.try_get(0)?;
+        let head: String = sqlx::query("SELECT last_hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
         if head != prev {
-            return Ok(ChainCheck::Broken { id: expected_id, why: "链尾记录被删除".into() });
+            return Ok(ChainCheck::Broken {
+                id: expected_id,
+                why: "链尾记录被删除".into(),
+            });
         }
-        Ok(ChainCheck::Intact { records: expected_id - 1 })
+        Ok(ChainCheck::Intact {
+            records: expected_id - 1,
+        })
     }
 
     /// The audit log, newest first, keyset-paged by id.
     pub async fn audit_page(&self, before_id: Option<i64>, limit: i64) -> Result<Vec<AuditRecord>> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2"))
-            .bind(before_id.unwrap_or(i64::MAX))
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2"
+        ))
+        .bind(before_id.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(record).collect()
     }
 
     /// A matter's timeline: every step on it, its tasks and bulletins, oldest first.
     pub async fn timeline(&self, matter_id: i64) -> Result<Vec<AuditRecord>> {
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE matter_id = $1 ORDER BY id"))
-            .bind(matter_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE matter_id = $1 ORDER BY id"
+        ))
+        .bind(matter_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(record).collect()
     }
 

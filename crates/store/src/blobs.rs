@@ -44,9 +44,10 @@ fn allowed_type(bytes: &[u8]) -> Option<&'static str> {
             | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             | "application/vnd.openxmlformats-officedocument.presentationml.presentation"
             | "application/zip" => Some("application/zip"),
-            "application/msword" | "application/vnd.ms-excel" | "application/vnd.ms-powerpoint" | "application/x-ole-storage" => {
-                Some("application/x-ole-storage")
-            }
+            "application/msword"
+            | "application/vnd.ms-excel"
+            | "application/vnd.ms-powerpoint"
+            | "application/x-ole-storage" => Some("application/x-ole-storage"),
             _ => None,
         };
     }
@@ -62,8 +63,16 @@ fn allowed_type(bytes: &[u8]) -> Option<&'static str> {
 /// A file name safe to store and to send back in Content-Disposition.
 fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':')).take(120).collect();
-    if cleaned.trim().is_empty() { "附件".to_owned() } else { cleaned.trim().to_owned() }
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .take(120)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "附件".to_owned()
+    } else {
+        cleaned.trim().to_owned()
+    }
 }
 
 pub fn blob_path(dir: &Path, sha: &str) -> PathBuf {
@@ -76,10 +85,24 @@ pub async fn put(dir: &Path, name: &str, bytes: &[u8], max_bytes: u64) -> Result
         return Err(DomainError::invalid("附件", format!("“{}”是空文件", clean_name(name))).into());
     }
     if bytes.len() as u64 > max_bytes {
-        return Err(DomainError::invalid("附件", format!("“{}”超过大小限制（{} MB）", clean_name(name), max_bytes / 1024 / 1024)).into());
+        return Err(DomainError::invalid(
+            "附件",
+            format!(
+                "“{}”超过大小限制（{} MB）",
+                clean_name(name),
+                max_bytes / 1024 / 1024
+            ),
+        )
+        .into());
     }
     let mime = allowed_type(bytes).ok_or_else(|| {
-        DomainError::invalid("附件", format!("“{}”的文件类型不允许，请上传 PDF、Word、Excel、WPS、图片或文本文件", clean_name(name)))
+        DomainError::invalid(
+            "附件",
+            format!(
+                "“{}”的文件类型不允许，请上传 PDF、Word、Excel、WPS、图片或文本文件",
+                clean_name(name)
+            ),
+        )
     })?;
     let sha = hex::encode(Sha256::digest(bytes));
     let path = blob_path(dir, &sha);
@@ -92,10 +115,22 @@ pub async fn put(dir: &Path, name: &str, bytes: &[u8], max_bytes: u64) -> Result
         tokio::fs::write(&tmp, bytes).await?;
         tokio::fs::rename(&tmp, &path).await?;
     }
-    Ok(StoredBlob { sha256: sha, name: clean_name(name), size: bytes.len() as i64, mime: mime.to_owned() })
+    Ok(StoredBlob {
+        sha256: sha,
+        name: clean_name(name),
+        size: bytes.len() as i64,
+        mime: mime.to_owned(),
+    })
 }
 
-pub(crate) async fn link(tx: &mut Transaction<'static, Any>, b: &StoredBlob, object_type: &str, object_id: i64, by: UserId, now: i64) -> Result<()> {
+pub(crate) async fn link(
+    tx: &mut Transaction<'static, Any>,
+    b: &StoredBlob,
+    object_type: &str,
+    object_id: i64,
+    by: UserId,
+    now: i64,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO attachments (sha256, name, size, mime, object_type, object_id, uploaded_by, uploaded_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
     )
@@ -143,7 +178,11 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        let a = row.as_ref().map(attachment_row).transpose()?.ok_or_else(|| DomainError::not_found("附件"))?;
+        let a = row
+            .as_ref()
+            .map(attachment_row)
+            .transpose()?
+            .ok_or_else(|| DomainError::not_found("附件"))?;
         let task_id: Option<i64> = match a.object_type.as_str() {
             "report" => sqlx::query("SELECT task_id FROM reports WHERE id = $1")
                 .bind(a.object_id)
@@ -153,9 +192,13 @@ impl Store {
                 .transpose()?,
             _ => None,
         };
-        let Some(task_id) = task_id else { return Err(DomainError::not_found("附件").into()) };
+        let Some(task_id) = task_id else {
+            return Err(DomainError::not_found("附件").into());
+        };
         // task_view applies the same visibility rule as the task page.
-        self.task_view(actor, TaskId(task_id)).await.map_err(|_| DomainError::not_found("附件"))?;
+        self.task_view(actor, TaskId(task_id))
+            .await
+            .map_err(|_| DomainError::not_found("附件"))?;
         Ok(a)
     }
 }
@@ -168,8 +211,16 @@ mod tests {
     fn types_are_judged_by_content() {
         assert_eq!(allowed_type(b"%PDF-1.7 ..."), Some("application/pdf"));
         assert_eq!(allowed_type("落实情况说明".as_bytes()), Some("text/plain"));
-        assert_eq!(allowed_type(b"MZ\x90\x00\x03\x00\x00\x00"), None, "a Windows executable is refused");
-        assert_eq!(allowed_type(b"<html><script>alert(1)</script>"), None, "markup is refused");
+        assert_eq!(
+            allowed_type(b"MZ\x90\x00\x03\x00\x00\x00"),
+            None,
+            "a Windows executable is refused"
+        );
+        assert_eq!(
+            allowed_type(b"<html><script>alert(1)</script>"),
+            None,
+            "markup is refused"
+        );
         assert_eq!(allowed_type(b"\x7fELF\x02\x01\x01"), None);
     }
 

@@ -34,14 +34,19 @@ impl Store {
         let backend = if let Some(path) = url.strip_prefix("sqlite://") {
             let path = path.split('?').next().unwrap_or_default();
             if path.is_empty() {
-                return Err(StoreError::Config("SQLite 数据库地址缺少文件路径，例如 sqlite://data/duban.db".into()));
+                return Err(StoreError::Config(
+                    "SQLite 数据库地址缺少文件路径，例如 sqlite://data/duban.db".into(),
+                ));
             }
             if path != ":memory:"
-                && let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        StoreError::Config(format!("无法创建数据目录 {}：{e}", dir.display()))
-                    })?;
-                }
+                && let Some(dir) = Path::new(path)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Config(format!("无法创建数据目录 {}：{e}", dir.display()))
+                })?;
+            }
             Backend::Sqlite
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
@@ -85,8 +90,16 @@ impl Store {
 
     async fn migrate(&self) -> Result<()> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -105,7 +118,9 @@ impl Store {
     /// migration): concurrent writers queue instead of failing, on either backend.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE audit_head SET last_id = last_id WHERE id = 1").execute(&mut *tx).await?;
+        sqlx::query("UPDATE audit_head SET last_id = last_id WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
         Ok(tx)
     }
 }

@@ -25,14 +25,23 @@ fn addressed(actor: &Actor) -> (String, Vec<String>) {
     let mut parts = vec!["(w.assignee_kind = 'user' AND w.assignee_id = $1)".to_owned()];
     if actor.has(Role::UnitHead) || actor.has(Role::UnitStaff) {
         binds.push(actor.unit_id.0.to_string());
-        parts.push(format!("(w.assignee_kind = 'unit' AND w.assignee_id = ${})", binds.len()));
+        parts.push(format!(
+            "(w.assignee_kind = 'unit' AND w.assignee_id = ${})",
+            binds.len()
+        ));
     }
     if !actor.roles.is_empty() {
         let start = binds.len();
         binds.extend(actor.roles.iter().map(|r| r.code().to_owned()));
-        parts.push(format!("(w.assignee_kind = 'role' AND w.assignee_id IN ({}))", placeholders(actor.roles.len(), start)));
+        parts.push(format!(
+            "(w.assignee_kind = 'role' AND w.assignee_id IN ({}))",
+            placeholders(actor.roles.len(), start)
+        ));
     }
-    (format!("w.done_at IS NULL AND ({})", parts.join(" OR ")), binds)
+    (
+        format!("w.done_at IS NULL AND ({})", parts.join(" OR ")),
+        binds,
+    )
 }
 
 impl Store {
@@ -62,9 +71,20 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let kind: String = r.try_get(1)?;
-            let Some(object) = ObjectRef::from_parts(&kind, r.try_get(2)?) else { continue };
-            let Ok(action) = WorkAction::from_code(&r.try_get::<String, _>(3)?) else { continue };
-            out.push(WorkEntry { id: r.try_get(0)?, action, object, title: String::new(), ledger_no: String::new(), created_at: r.try_get(4)? });
+            let Some(object) = ObjectRef::from_parts(&kind, r.try_get(2)?) else {
+                continue;
+            };
+            let Ok(action) = WorkAction::from_code(&r.try_get::<String, _>(3)?) else {
+                continue;
+            };
+            out.push(WorkEntry {
+                id: r.try_get(0)?,
+                action,
+                object,
+                title: String::new(),
+                ledger_no: String::new(),
+                created_at: r.try_get(4)?,
+            });
         }
         self.describe(&mut out).await?;
         Ok(out)
@@ -73,12 +93,25 @@ impl Store {
     /// Fills titles: one query per kind of object on the page.
     async fn describe(&self, items: &mut [WorkEntry]) -> Result<()> {
         let queries = [
-            ("matter", "SELECT id, title, year, seq FROM matters WHERE id IN"),
-            ("task", "SELECT t.id, t.content, t.matter_year, t.matter_seq FROM tasks t WHERE t.id IN"),
-            ("bulletin", "SELECT id, title, year, 0 FROM bulletins WHERE id IN"),
+            (
+                "matter",
+                "SELECT id, title, year, seq FROM matters WHERE id IN",
+            ),
+            (
+                "task",
+                "SELECT t.id, t.content, t.matter_year, t.matter_seq FROM tasks t WHERE t.id IN",
+            ),
+            (
+                "bulletin",
+                "SELECT id, title, year, 0 FROM bulletins WHERE id IN",
+            ),
         ];
         for (kind, head) in queries {
-            let ids: Vec<i64> = items.iter().filter(|i| i.object.kind() == kind).map(|i| i.object.id()).collect();
+            let ids: Vec<i64> = items
+                .iter()
+                .filter(|i| i.object.kind() == kind)
+                .map(|i| i.object.id())
+                .collect();
             if ids.is_empty() {
                 continue;
             }
@@ -91,7 +124,10 @@ impl Store {
                 let id: i64 = r.try_get(0)?;
                 let title: String = r.try_get(1)?;
                 let (year, seq): (i64, i64) = (r.try_get(2)?, r.try_get(3)?);
-                for item in items.iter_mut().filter(|i| i.object.kind() == kind && i.object.id() == id) {
+                for item in items
+                    .iter_mut()
+                    .filter(|i| i.object.kind() == kind && i.object.id() == id)
+                {
                     item.title = title.clone();
                     if seq > 0 {
                         item.ledger_no = duban_domain::ledger_no(year as i32, seq);

@@ -7,9 +7,9 @@ use duban_domain::input::{NewMatter, NewTask};
 use duban_domain::policy::{Scope, can_register, can_view_matter, ledger_scope};
 use duban_domain::time::{Millis, china_date};
 use duban_domain::{
-    Actor, Assignee, Bulletin, BulletinId, BulletinState, DomainError, LocalSource, Matter, MatterId, MatterKind,
-    MatterState, ObjectRef, ProgressReport, Receipt, Recipient, ReportId, ReportStatus, Role, Task, TaskId,
-    TaskState, UnitId, Urgency, UserId, WorkAction, WorkItem,
+    Actor, Assignee, Bulletin, BulletinId, BulletinState, DomainError, LocalSource, Matter,
+    MatterId, MatterKind, MatterState, ObjectRef, ProgressReport, Receipt, Recipient, ReportId,
+    ReportStatus, Role, Task, TaskId, TaskState, UnitId, Urgency, UserId, WorkAction, WorkItem,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
@@ -78,7 +78,10 @@ pub(crate) fn task_row(r: &AnyRow) -> Result<Task> {
 
 /// `$1, $2, …` for a list of ids, starting after `offset` binds.
 pub(crate) fn placeholders(n: usize, offset: usize) -> String {
-    (1..=n).map(|i| format!("${}", i + offset)).collect::<Vec<_>>().join(", ")
+    (1..=n)
+        .map(|i| format!("${}", i + offset))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Fills leaders and cooperating units for a batch of tasks in two queries (no N+1).
@@ -87,7 +90,9 @@ pub(crate) async fn fill_people(conn: &mut AnyConnection, tasks: &mut [Task]) ->
         return Ok(());
     }
     let ids = placeholders(tasks.len(), 0);
-    let sql = format!("SELECT task_id, user_id FROM task_leaders WHERE task_id IN ({ids}) ORDER BY user_id");
+    let sql = format!(
+        "SELECT task_id, user_id FROM task_leaders WHERE task_id IN ({ids}) ORDER BY user_id"
+    );
     let mut q = sqlx::query(&sql);
     for t in tasks.iter() {
         q = q.bind(t.id.0);
@@ -98,7 +103,9 @@ pub(crate) async fn fill_people(conn: &mut AnyConnection, tasks: &mut [Task]) ->
             t.leaders.push(UserId(uid));
         }
     }
-    let sql = format!("SELECT task_id, unit_id FROM task_units WHERE is_lead = 0 AND task_id IN ({ids}) ORDER BY unit_id");
+    let sql = format!(
+        "SELECT task_id, unit_id FROM task_units WHERE is_lead = 0 AND task_id IN ({ids}) ORDER BY unit_id"
+    );
     let mut q = sqlx::query(&sql);
     for t in tasks.iter() {
         q = q.bind(t.id.0);
@@ -121,17 +128,22 @@ pub(crate) async fn load_matter(conn: &mut AnyConnection, id: MatterId) -> Resul
 }
 
 pub(crate) async fn load_tasks(conn: &mut AnyConnection, matter: MatterId) -> Result<Vec<Task>> {
-    let rows = sqlx::query(&format!("SELECT {TASK_COLS} FROM tasks t WHERE t.matter_id = $1 ORDER BY t.seq"))
-        .bind(matter.0)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {TASK_COLS} FROM tasks t WHERE t.matter_id = $1 ORDER BY t.seq"
+    ))
+    .bind(matter.0)
+    .fetch_all(&mut *conn)
+    .await?;
     let mut tasks = rows.iter().map(task_row).collect::<Result<Vec<_>>>()?;
     fill_people(conn, &mut tasks).await?;
     Ok(tasks)
 }
 
 pub(crate) async fn load_task(conn: &mut AnyConnection, id: TaskId) -> Result<Option<Task>> {
-    let row = sqlx::query(&format!("SELECT {TASK_COLS} FROM tasks t WHERE t.id = $1")).bind(id.0).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(&format!("SELECT {TASK_COLS} FROM tasks t WHERE t.id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?;
     let Some(row) = row else { return Ok(None) };
     let mut t = [task_row(&row)?];
     fill_people(conn, &mut t).await?;
@@ -153,7 +165,11 @@ pub(crate) async fn load_receipts(conn: &mut AnyConnection, task: TaskId) -> Res
             let id: i64 = r.try_get(1)?;
             Ok(Receipt {
                 task_id: task,
-                recipient: if kind == "user" { Recipient::User(UserId(id)) } else { Recipient::Unit(UnitId(id)) },
+                recipient: if kind == "user" {
+                    Recipient::User(UserId(id))
+                } else {
+                    Recipient::Unit(UnitId(id))
+                },
                 signed_at: r.try_get(2)?,
                 signed_by: r.try_get::<Option<i64>, _>(3)?.map(UserId),
             })
@@ -161,7 +177,10 @@ pub(crate) async fn load_receipts(conn: &mut AnyConnection, task: TaskId) -> Res
         .collect()
 }
 
-pub(crate) async fn load_reports(conn: &mut AnyConnection, task: TaskId) -> Result<Vec<ProgressReport>> {
+pub(crate) async fn load_reports(
+    conn: &mut AnyConnection,
+    task: TaskId,
+) -> Result<Vec<ProgressReport>> {
     let rows = sqlx::query(
         "SELECT id, task_id, unit_id, author_id, is_final, body, submitted_at, status, decided_by, decided_at, \
          decision_note FROM reports WHERE task_id = $1 ORDER BY id",
@@ -191,7 +210,10 @@ fn report_row(r: &AnyRow) -> Result<ProgressReport> {
 pub(crate) const BULLETIN_COLS: &str = "id, year, title, body, state, version, issue_no, scope, review_opinion, \
     instruction, created_by, created_at, published_at";
 
-pub(crate) async fn bulletin_rows(conn: &mut AnyConnection, rows: Vec<AnyRow>) -> Result<Vec<Bulletin>> {
+pub(crate) async fn bulletin_rows(
+    conn: &mut AnyConnection,
+    rows: Vec<AnyRow>,
+) -> Result<Vec<Bulletin>> {
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         out.push(Bulletin {
@@ -230,12 +252,23 @@ pub(crate) async fn bulletin_rows(conn: &mut AnyConnection, rows: Vec<AnyRow>) -
     Ok(out)
 }
 
-pub(crate) async fn load_bulletin(conn: &mut AnyConnection, id: BulletinId) -> Result<Option<Bulletin>> {
-    let rows = sqlx::query(&format!("SELECT {BULLETIN_COLS} FROM bulletins WHERE id = $1")).bind(id.0).fetch_all(&mut *conn).await?;
+pub(crate) async fn load_bulletin(
+    conn: &mut AnyConnection,
+    id: BulletinId,
+) -> Result<Option<Bulletin>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {BULLETIN_COLS} FROM bulletins WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(bulletin_rows(conn, rows).await?.into_iter().next())
 }
 
-pub(crate) async fn bulletins_of_matter(conn: &mut AnyConnection, matter: MatterId) -> Result<Vec<Bulletin>> {
+pub(crate) async fn bulletins_of_matter(
+    conn: &mut AnyConnection,
+    matter: MatterId,
+) -> Result<Vec<Bulletin>> {
     let rows = sqlx::query(&format!(
         "SELECT {BULLETIN_COLS} FROM bulletins WHERE id IN (SELECT bulletin_id FROM bulletin_matters WHERE matter_id = $1) ORDER BY id"
     ))
@@ -277,13 +310,24 @@ impl TaskView {
 }
 
 pub(crate) async fn task_view(conn: &mut AnyConnection, id: TaskId) -> Result<Option<TaskView>> {
-    let Some(task) = load_task(conn, id).await? else { return Ok(None) };
-    let Some(matter) = load_matter(conn, task.matter_id).await? else { return Ok(None) };
+    let Some(task) = load_task(conn, id).await? else {
+        return Ok(None);
+    };
+    let Some(matter) = load_matter(conn, task.matter_id).await? else {
+        return Ok(None);
+    };
     let siblings = load_tasks(conn, matter.id).await?;
     let receipts = load_receipts(conn, id).await?;
     let reports = load_reports(conn, id).await?;
     let bulletins = bulletins_of_matter(conn, matter.id).await?;
-    Ok(Some(TaskView { matter, task, siblings, receipts, reports, bulletins }))
+    Ok(Some(TaskView {
+        matter,
+        task,
+        siblings,
+        receipts,
+        reports,
+        bulletins,
+    }))
 }
 
 /// The ledger's filters; every one is backed by an index.
@@ -369,12 +413,18 @@ impl Where {
         format!("${}", self.binds.len())
     }
     fn sql(&self) -> String {
-        if self.parts.is_empty() { String::new() } else { format!(" WHERE {}", self.parts.join(" AND ")) }
+        if self.parts.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.parts.join(" AND "))
+        }
     }
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn ledger_where(scope: &Scope, f: &LedgerFilter, today: NaiveDate) -> Where {
@@ -392,7 +442,11 @@ fn ledger_where(scope: &Scope, f: &LedgerFilter, today: NaiveDate) -> Where {
             let p = w.bind(Bind::I(l.0));
             any.push(format!("EXISTS (SELECT 1 FROM task_leaders sl WHERE sl.task_id = t.id AND sl.user_id = {p})"));
         }
-        w.parts.push(if any.is_empty() { "1 = 0".to_owned() } else { format!("({})", any.join(" OR ")) });
+        w.parts.push(if any.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            format!("({})", any.join(" OR "))
+        });
     }
     if let Some(m) = f.matter {
         let p = w.bind(Bind::I(m.0));
@@ -416,17 +470,28 @@ fn ledger_where(scope: &Scope, f: &LedgerFilter, today: NaiveDate) -> Where {
     }
     if let Some(u) = f.unit {
         let p = w.bind(Bind::I(u.0));
-        w.parts.push(format!("EXISTS (SELECT 1 FROM task_units fu WHERE fu.task_id = t.id AND fu.unit_id = {p})"));
+        w.parts.push(format!(
+            "EXISTS (SELECT 1 FROM task_units fu WHERE fu.task_id = t.id AND fu.unit_id = {p})"
+        ));
     }
     if let Some(l) = f.leader {
         let p = w.bind(Bind::I(l.0));
-        w.parts.push(format!("EXISTS (SELECT 1 FROM task_leaders fl WHERE fl.task_id = t.id AND fl.user_id = {p})"));
+        w.parts.push(format!(
+            "EXISTS (SELECT 1 FROM task_leaders fl WHERE fl.task_id = t.id AND fl.user_id = {p})"
+        ));
     }
     if f.overdue {
         let p = w.bind(Bind::S(today.format("%Y-%m-%d").to_string()));
-        w.parts.push(format!("t.deadline < {p} AND t.state NOT IN ('completed', 'closed')"));
+        w.parts.push(format!(
+            "t.deadline < {p} AND t.state NOT IN ('completed', 'closed')"
+        ));
     }
-    if let Some(k) = f.keyword.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+    if let Some(k) = f
+        .keyword
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
         let p = w.bind(Bind::S(format!("%{}%", escape_like(k))));
         w.parts.push(format!(
             "(t.content LIKE {p} ESCAPE '\\' OR EXISTS (SELECT 1 FROM matters km WHERE km.id = t.matter_id AND km.title LIKE {p} ESCAPE '\\'))"
@@ -442,7 +507,13 @@ fn parse_cursor(c: &str) -> Option<Vec<String>> {
 
 impl Store {
     /// Registers a Local matter (登记报备) with its first tasks (分解立项), in one transaction.
-    pub async fn create_matter(&self, actor: &Actor, m: NewMatter, tasks: Vec<NewTask>, meta: &Meta) -> Result<MatterId> {
+    pub async fn create_matter(
+        &self,
+        actor: &Actor,
+        m: NewMatter,
+        tasks: Vec<NewTask>,
+        meta: &Meta,
+    ) -> Result<MatterId> {
         if !can_register(actor) {
             return Err(DomainError::forbidden("仅考核督查办可登记督查事项").into());
         }
@@ -475,12 +546,26 @@ impl Store {
             "matter.register",
             "matter",
             id,
-            format!("登记报备（{}，{}）：{}", m.source.label(), duban_domain::time::cn_date(m.source_date), m.title),
+            format!(
+                "登记报备（{}，{}）：{}",
+                m.source.label(),
+                duban_domain::time::cn_date(m.source_date),
+                m.title
+            ),
         );
         e.matter_id = Some(id);
         append(&mut tx, e, meta, now).await?;
         let obj = ObjectRef::Matter(mid);
-        open_work(&mut tx, &[WorkItem { object: obj, action: WorkAction::Decompose, assignee: Assignee::Role(Role::SupervisionOffice) }], now).await?;
+        open_work(
+            &mut tx,
+            &[WorkItem {
+                object: obj,
+                action: WorkAction::Decompose,
+                assignee: Assignee::Role(Role::SupervisionOffice),
+            }],
+            now,
+        )
+        .await?;
         for t in &tasks {
             insert_task(&mut tx, actor, mid, year, seq, t, meta, now).await?;
         }
@@ -489,10 +574,19 @@ impl Store {
     }
 
     /// Adds one task to a matter still being registered (分解立项).
-    pub async fn add_task(&self, actor: &Actor, matter: MatterId, version: i64, t: NewTask, meta: &Meta) -> Result<TaskId> {
+    pub async fn add_task(
+        &self,
+        actor: &Actor,
+        matter: MatterId,
+        version: i64,
+        t: NewTask,
+        meta: &Meta,
+    ) -> Result<TaskId> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let m = load_matter(&mut tx, matter).await?.ok_or_else(|| DomainError::not_found("督查事项"))?;
+        let m = load_matter(&mut tx, matter)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督查事项"))?;
         duban_domain::can_edit_tasks(actor, &m)?;
         if m.version != version {
             return Err(DomainError::stale().into());
@@ -504,11 +598,21 @@ impl Store {
     }
 
     /// Removes a task from a matter still being registered.
-    pub async fn remove_task(&self, actor: &Actor, task: TaskId, matter_version: i64, meta: &Meta) -> Result<()> {
+    pub async fn remove_task(
+        &self,
+        actor: &Actor,
+        task: TaskId,
+        matter_version: i64,
+        meta: &Meta,
+    ) -> Result<()> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let t = load_task(&mut tx, task).await?.ok_or_else(|| DomainError::not_found("督办任务"))?;
-        let m = load_matter(&mut tx, t.matter_id).await?.ok_or_else(|| DomainError::not_found("督查事项"))?;
+        let t = load_task(&mut tx, task)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督办任务"))?;
+        let m = load_matter(&mut tx, t.matter_id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督查事项"))?;
         duban_domain::can_edit_tasks(actor, &m)?;
         if m.version != matter_version {
             return Err(DomainError::stale().into());
@@ -522,7 +626,13 @@ impl Store {
             sqlx::query(sql).bind(task.0).execute(&mut *tx).await?;
         }
         bump_matter(&mut tx, &m, now).await?;
-        let mut e = AuditEntry::by(Some(actor), "task.remove", "task", task.0, format!("删除任务{}：{}", t.seq, t.content));
+        let mut e = AuditEntry::by(
+            Some(actor),
+            "task.remove",
+            "task",
+            task.0,
+            format!("删除任务{}：{}", t.seq, t.content),
+        );
         e.matter_id = Some(m.id.0);
         e.before = serde_json::to_string(&t).ok();
         append(&mut tx, e, meta, now).await?;
@@ -533,19 +643,27 @@ impl Store {
     /// A matter the actor may see, with its tasks and bulletins.
     pub async fn matter_view(&self, actor: &Actor, id: MatterId) -> Result<MatterView> {
         let mut conn = self.pool.acquire().await?;
-        let matter = load_matter(&mut conn, id).await?.ok_or_else(|| DomainError::not_found("督查事项"))?;
+        let matter = load_matter(&mut conn, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督查事项"))?;
         let tasks = load_tasks(&mut conn, id).await?;
         if !can_view_matter(actor, &tasks) {
             return Err(DomainError::not_found("督查事项").into());
         }
         let bulletins = bulletins_of_matter(&mut conn, id).await?;
-        Ok(MatterView { matter, tasks, bulletins })
+        Ok(MatterView {
+            matter,
+            tasks,
+            bulletins,
+        })
     }
 
     /// A task the actor may see, with everything its page shows.
     pub async fn task_view(&self, actor: &Actor, id: TaskId) -> Result<TaskView> {
         let mut conn = self.pool.acquire().await?;
-        let v = task_view(&mut conn, id).await?.ok_or_else(|| DomainError::not_found("督办任务"))?;
+        let v = task_view(&mut conn, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督办任务"))?;
         if !duban_domain::policy::can_view_task(actor, &v.task) {
             return Err(DomainError::not_found("督办任务").into());
         }
@@ -553,7 +671,10 @@ impl Store {
     }
 
     /// Instructions (批示/审阅意见/退回理由) on an object, oldest first: (kind, text, leader name, at).
-    pub async fn instructions(&self, object: ObjectRef) -> Result<Vec<(String, String, String, Millis)>> {
+    pub async fn instructions(
+        &self,
+        object: ObjectRef,
+    ) -> Result<Vec<(String, String, String, Millis)>> {
         let rows = sqlx::query(
             "SELECT i.kind, i.text, u.name, i.at FROM instructions i JOIN users u ON u.id = i.leader_id \
              WHERE i.object_type = $1 AND i.object_id = $2 ORDER BY i.id",
@@ -562,7 +683,9 @@ impl Store {
         .bind(object.id())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?))).collect()
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .collect()
     }
 
     /// One page of the ledger, filtered and sorted, with the total count.
@@ -593,18 +716,28 @@ impl Store {
         if let Some(c) = cursor.and_then(parse_cursor) {
             let part = match sort {
                 LedgerSort::Ledger => {
-                    let (y, s, q) = (c[0].parse().unwrap_or(0), c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0));
+                    let (y, s, q) = (
+                        c[0].parse().unwrap_or(0),
+                        c[1].parse().unwrap_or(0),
+                        c[2].parse().unwrap_or(0),
+                    );
                     let (py, ps, pq) = (w.bind(Bind::I(y)), w.bind(Bind::I(s)), w.bind(Bind::I(q)));
                     format!(
                         "(t.matter_year < {py} OR (t.matter_year = {py} AND (t.matter_seq > {ps} OR (t.matter_seq = {ps} AND t.seq > {pq}))))"
                     )
                 }
                 LedgerSort::Deadline => {
-                    let (pd, pi) = (w.bind(Bind::S(c[0].clone())), w.bind(Bind::I(c[1].parse().unwrap_or(0))));
+                    let (pd, pi) = (
+                        w.bind(Bind::S(c[0].clone())),
+                        w.bind(Bind::I(c[1].parse().unwrap_or(0))),
+                    );
                     format!("(t.deadline > {pd} OR (t.deadline = {pd} AND t.id > {pi}))")
                 }
                 LedgerSort::Recent => {
-                    let (pu, pi) = (w.bind(Bind::I(c[0].parse().unwrap_or(0))), w.bind(Bind::I(c[1].parse().unwrap_or(0))));
+                    let (pu, pi) = (
+                        w.bind(Bind::I(c[0].parse().unwrap_or(0))),
+                        w.bind(Bind::I(c[1].parse().unwrap_or(0))),
+                    );
                     format!("(t.updated_at < {pu} OR (t.updated_at = {pu} AND t.id < {pi}))")
                 }
             };
@@ -653,7 +786,11 @@ impl Store {
                     let (y, s) = row.ledger_no.split_once('-').unwrap_or(("0", "0"));
                     format!("{}~{}~{}", y, s.trim_start_matches('0'), row.task.seq)
                 }
-                LedgerSort::Deadline => format!("{}~{}~", row.task.deadline.format("%Y-%m-%d"), row.task.id.0),
+                LedgerSort::Deadline => format!(
+                    "{}~{}~",
+                    row.task.deadline.format("%Y-%m-%d"),
+                    row.task.id.0
+                ),
                 LedgerSort::Recent => format!("{}~{}~", row.updated_at, row.task.id.0),
             })
         } else {
@@ -679,7 +816,11 @@ impl Store {
                     .and_then(|l| l.try_get(1).ok());
             }
         }
-        Ok(LedgerPage { rows: out, total, next })
+        Ok(LedgerPage {
+            rows: out,
+            total,
+            next,
+        })
     }
 
     /// Bulletins the actor may see, newest first.
@@ -688,17 +829,27 @@ impl Store {
         let sql = if duban_domain::policy::can_view_bulletin_draft(actor) {
             format!("SELECT {BULLETIN_COLS} FROM bulletins ORDER BY id DESC LIMIT $1")
         } else {
-            format!("SELECT {BULLETIN_COLS} FROM bulletins WHERE state = 'published' ORDER BY id DESC LIMIT $1")
+            format!(
+                "SELECT {BULLETIN_COLS} FROM bulletins WHERE state = 'published' ORDER BY id DESC LIMIT $1"
+            )
         };
         let rows = sqlx::query(&sql).bind(limit).fetch_all(&mut *conn).await?;
         bulletin_rows(&mut conn, rows).await
     }
 
     /// A bulletin with the tasks of the matters it covers, if the actor may see it.
-    pub async fn bulletin_view(&self, actor: &Actor, id: BulletinId) -> Result<(Bulletin, Vec<Matter>, Vec<Task>)> {
+    pub async fn bulletin_view(
+        &self,
+        actor: &Actor,
+        id: BulletinId,
+    ) -> Result<(Bulletin, Vec<Matter>, Vec<Task>)> {
         let mut conn = self.pool.acquire().await?;
-        let b = load_bulletin(&mut conn, id).await?.ok_or_else(|| DomainError::not_found("督查通报"))?;
-        if b.state != BulletinState::Published && !duban_domain::policy::can_view_bulletin_draft(actor) {
+        let b = load_bulletin(&mut conn, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督查通报"))?;
+        if b.state != BulletinState::Published
+            && !duban_domain::policy::can_view_bulletin_draft(actor)
+        {
             return Err(DomainError::not_found("督查通报").into());
         }
         let mut matters = Vec::new();
@@ -714,13 +865,15 @@ impl Store {
 }
 
 async fn bump_matter(tx: &mut Transaction<'static, Any>, m: &Matter, now: Millis) -> Result<()> {
-    let n = sqlx::query("UPDATE matters SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
-        .bind(now)
-        .bind(m.id.0)
-        .bind(m.version)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let n = sqlx::query(
+        "UPDATE matters SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
+    )
+    .bind(now)
+    .bind(m.id.0)
+    .bind(m.version)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     if n == 0 {
         return Err(DomainError::stale().into());
     }
@@ -739,8 +892,13 @@ async fn insert_task(
     meta: &Meta,
     now: Millis,
 ) -> Result<TaskId> {
-    for (field, u) in std::iter::once(("牵头单位", t.lead_unit)).chain(t.coop_units.iter().map(|u| ("配合单位", *u))) {
-        let found = sqlx::query("SELECT 1 FROM units WHERE id = $1 AND active = 1").bind(u.0).fetch_optional(&mut **tx).await?;
+    for (field, u) in std::iter::once(("牵头单位", t.lead_unit))
+        .chain(t.coop_units.iter().map(|u| ("配合单位", *u)))
+    {
+        let found = sqlx::query("SELECT 1 FROM units WHERE id = $1 AND active = 1")
+            .bind(u.0)
+            .fetch_optional(&mut **tx)
+            .await?;
         if found.is_none() {
             return Err(DomainError::invalid(field, format!("单位（编号{}）不存在", u.0)).into());
         }
@@ -751,7 +909,11 @@ async fn insert_task(
             .fetch_optional(&mut **tx)
             .await?;
         if ok.is_none() {
-            return Err(DomainError::invalid("责任领导", format!("用户（编号{}）不是分管领导", l.0)).into());
+            return Err(DomainError::invalid(
+                "责任领导",
+                format!("用户（编号{}）不是分管领导", l.0),
+            )
+            .into());
         }
     }
     let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks WHERE matter_id = $1")
@@ -780,13 +942,31 @@ async fn insert_task(
     .await?
     .try_get(0)?;
     for l in &t.leaders {
-        sqlx::query("INSERT INTO task_leaders (task_id, user_id) VALUES ($1, $2)").bind(id).bind(l.0).execute(&mut **tx).await?;
+        sqlx::query("INSERT INTO task_leaders (task_id, user_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(l.0)
+            .execute(&mut **tx)
+            .await?;
     }
-    sqlx::query("INSERT INTO task_units (task_id, unit_id, is_lead) VALUES ($1, $2, 1)").bind(id).bind(t.lead_unit.0).execute(&mut **tx).await?;
+    sqlx::query("INSERT INTO task_units (task_id, unit_id, is_lead) VALUES ($1, $2, 1)")
+        .bind(id)
+        .bind(t.lead_unit.0)
+        .execute(&mut **tx)
+        .await?;
     for u in &t.coop_units {
-        sqlx::query("INSERT INTO task_units (task_id, unit_id, is_lead) VALUES ($1, $2, 0)").bind(id).bind(u.0).execute(&mut **tx).await?;
+        sqlx::query("INSERT INTO task_units (task_id, unit_id, is_lead) VALUES ($1, $2, 0)")
+            .bind(id)
+            .bind(u.0)
+            .execute(&mut **tx)
+            .await?;
     }
-    let mut e = AuditEntry::by(Some(actor), "task.create", "task", id, format!("分解立项：任务{seq}，{}", t.content));
+    let mut e = AuditEntry::by(
+        Some(actor),
+        "task.create",
+        "task",
+        id,
+        format!("分解立项：任务{seq}，{}", t.content),
+    );
     e.matter_id = Some(matter.0);
     append(tx, e, meta, now).await?;
     Ok(TaskId(id))
@@ -800,7 +980,11 @@ fn assignee_parts(a: Assignee) -> (&'static str, String) {
     }
 }
 
-pub(crate) async fn open_work(tx: &mut Transaction<'static, Any>, items: &[WorkItem], now: Millis) -> Result<()> {
+pub(crate) async fn open_work(
+    tx: &mut Transaction<'static, Any>,
+    items: &[WorkItem],
+    now: Millis,
+) -> Result<()> {
     for w in items {
         let (kind, id) = assignee_parts(w.assignee);
         sqlx::query(
@@ -828,7 +1012,13 @@ pub(crate) async fn close_work(
     let base = "UPDATE work_items SET done_at = $1, done_by = $2 WHERE done_at IS NULL AND object_type = $3 AND object_id = $4";
     match *done {
         WorkDone::Object(o) => {
-            sqlx::query(base).bind(now).bind(by.0).bind(o.kind()).bind(o.id()).execute(&mut **tx).await?;
+            sqlx::query(base)
+                .bind(now)
+                .bind(by.0)
+                .bind(o.kind())
+                .bind(o.id())
+                .execute(&mut **tx)
+                .await?;
         }
         WorkDone::Action(o, a) => {
             sqlx::query(&format!("{base} AND action = $5"))
@@ -842,16 +1032,18 @@ pub(crate) async fn close_work(
         }
         WorkDone::Item(o, a, who) => {
             let (kind, id) = assignee_parts(who);
-            sqlx::query(&format!("{base} AND action = $5 AND assignee_kind = $6 AND assignee_id = $7"))
-                .bind(now)
-                .bind(by.0)
-                .bind(o.kind())
-                .bind(o.id())
-                .bind(a.code())
-                .bind(kind)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(&format!(
+                "{base} AND action = $5 AND assignee_kind = $6 AND assignee_id = $7"
+            ))
+            .bind(now)
+            .bind(by.0)
+            .bind(o.kind())
+            .bind(o.id())
+            .bind(a.code())
+            .bind(kind)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
         }
     }
     Ok(())

@@ -39,6 +39,8 @@ pub struct Meta {
 
 impl Meta {
     pub fn system() -> Meta {
-        Meta { ip: "system".to_owned() }
+        Meta {
+            ip: "system".to_owned(),
+        }
     }
 }

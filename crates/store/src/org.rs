@@ -34,15 +34,26 @@ pub struct UserInput {
 impl UserInput {
     pub fn validate(&self) -> Result<(), DomainError> {
         let u = self.username.trim();
-        if u.is_empty() || u.len() > 40 || !u.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
-            return Err(DomainError::invalid("用户名", "须为1至40位字母、数字、下划线、点或短横线"));
+        if u.is_empty()
+            || u.len() > 40
+            || !u
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
+            return Err(DomainError::invalid(
+                "用户名",
+                "须为1至40位字母、数字、下划线、点或短横线",
+            ));
         }
         duban_domain::input::required_text("姓名", &self.name, 40)?;
         if self.roles.is_empty() {
             return Err(DomainError::invalid("角色", "至少选择一个角色"));
         }
         if !self.portfolio.is_empty() && !self.roles.contains(&Role::AreaLeader) {
-            return Err(DomainError::invalid("分管部门", "只有分管领导可以设置分管部门"));
+            return Err(DomainError::invalid(
+                "分管部门",
+                "只有分管领导可以设置分管部门",
+            ));
         }
         Ok(())
     }
@@ -66,7 +77,9 @@ impl OrgSettings {
         format!("{}督查", self.short_name)
     }
     pub fn notice_no(&self, year: i32, n: i64) -> String {
-        self.notice_no_format.replace("{year}", &year.to_string()).replace("{n}", &n.to_string())
+        self.notice_no_format
+            .replace("{year}", &year.to_string())
+            .replace("{n}", &n.to_string())
     }
 }
 
@@ -92,12 +105,18 @@ fn unit_row(r: &sqlx::any::AnyRow) -> Result<Unit> {
 }
 
 /// Allocates the next number of a per-year counter inside the caller's transaction.
-pub(crate) async fn next_number(tx: &mut Transaction<'static, Any>, name: &str, year: i32) -> Result<i64> {
-    let updated = sqlx::query("UPDATE counters SET value = value + 1 WHERE name = $1 AND year = $2 RETURNING value")
-        .bind(name)
-        .bind(i64::from(year))
-        .fetch_optional(&mut **tx)
-        .await?;
+pub(crate) async fn next_number(
+    tx: &mut Transaction<'static, Any>,
+    name: &str,
+    year: i32,
+) -> Result<i64> {
+    let updated = sqlx::query(
+        "UPDATE counters SET value = value + 1 WHERE name = $1 AND year = $2 RETURNING value",
+    )
+    .bind(name)
+    .bind(i64::from(year))
+    .fetch_optional(&mut **tx)
+    .await?;
     if let Some(row) = updated {
         return Ok(row.try_get(0)?);
     }
@@ -111,7 +130,9 @@ pub(crate) async fn next_number(tx: &mut Transaction<'static, Any>, name: &str, 
 
 impl Store {
     pub async fn settings(&self) -> Result<OrgSettings> {
-        let rows = sqlx::query("SELECT key, value FROM settings").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT key, value FROM settings")
+            .fetch_all(&self.pool)
+            .await?;
         let mut s = OrgSettings::default();
         for r in rows {
             let (k, v): (String, String) = (r.try_get(0)?, r.try_get(1)?);
@@ -126,9 +147,18 @@ impl Store {
         Ok(s)
     }
 
-    pub async fn save_settings(&self, actor: Option<&Actor>, s: &OrgSettings, meta: &Meta) -> Result<()> {
+    pub async fn save_settings(
+        &self,
+        actor: Option<&Actor>,
+        s: &OrgSettings,
+        meta: &Meta,
+    ) -> Result<()> {
         if !s.notice_no_format.contains("{n}") {
-            return Err(DomainError::invalid("督办通知文号格式", "须包含序号占位符 {n}，例如 张督办〔{year}〕{n}号").into());
+            return Err(DomainError::invalid(
+                "督办通知文号格式",
+                "须包含序号占位符 {n}，例如 张督办〔{year}〕{n}号",
+            )
+            .into());
         }
         duban_domain::input::required_text("单位名称", &s.org_name, 60)?;
         duban_domain::input::required_text("简称", &s.short_name, 20)?;
@@ -139,8 +169,15 @@ impl Store {
             ("notice_no_format", &s.notice_no_format),
             ("default_scope", &s.default_scope),
         ] {
-            sqlx::query("DELETE FROM settings WHERE key = $1").bind(k).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)").bind(k).bind(v).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM settings WHERE key = $1")
+                .bind(k)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2)")
+                .bind(k)
+                .bind(v)
+                .execute(&mut *tx)
+                .await?;
         }
         let after = serde_json::to_string(s).ok();
         let mut e = AuditEntry::by(actor, "settings.save", "settings", 0, "修改系统设置");
@@ -151,9 +188,11 @@ impl Store {
     }
 
     pub async fn units(&self) -> Result<Vec<Unit>> {
-        let rows = sqlx::query("SELECT id, parent_id, name, kind, sort FROM units WHERE active = 1 ORDER BY sort, id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, parent_id, name, kind, sort FROM units WHERE active = 1 ORDER BY sort, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(unit_row).collect()
     }
 
@@ -168,31 +207,54 @@ impl Store {
     ) -> Result<UnitId> {
         let name = duban_domain::input::required_text("单位名称", name, 60)?;
         let mut tx = self.begin_write().await?;
-        let exists = sqlx::query("SELECT 1 FROM units WHERE name = $1").bind(&name).fetch_optional(&mut *tx).await?;
+        let exists = sqlx::query("SELECT 1 FROM units WHERE name = $1")
+            .bind(&name)
+            .fetch_optional(&mut *tx)
+            .await?;
         if exists.is_some() {
             return Err(DomainError::invalid("单位名称", format!("“{name}”已存在")).into());
         }
         if let Some(p) = parent {
-            let found = sqlx::query("SELECT 1 FROM units WHERE id = $1").bind(p.0).fetch_optional(&mut *tx).await?;
+            let found = sqlx::query("SELECT 1 FROM units WHERE id = $1")
+                .bind(p.0)
+                .fetch_optional(&mut *tx)
+                .await?;
             if found.is_none() {
                 return Err(DomainError::invalid("上级单位", "不存在").into());
             }
         }
-        let id: i64 = sqlx::query("INSERT INTO units (parent_id, name, kind, sort) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(parent.map(|p| p.0))
-            .bind(&name)
-            .bind(kind.code())
-            .bind(sort)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
-        append(&mut tx, AuditEntry::by(actor, "unit.create", "unit", id, format!("新建单位：{name}")), meta, now_ms()).await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO units (parent_id, name, kind, sort) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(parent.map(|p| p.0))
+        .bind(&name)
+        .bind(kind.code())
+        .bind(sort)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        append(
+            &mut tx,
+            AuditEntry::by(
+                actor,
+                "unit.create",
+                "unit",
+                id,
+                format!("新建单位：{name}"),
+            ),
+            meta,
+            now_ms(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(UnitId(id))
     }
 
     pub async fn user_count(&self) -> Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?.try_get(0)?)
+        Ok(sqlx::query("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?)
     }
 
     async fn roles_and_portfolio(&self, id: i64) -> Result<(Vec<Role>, Vec<UnitId>)> {
@@ -204,14 +266,15 @@ impl Store {
             .filter_map(|r| r.try_get::<String, _>(0).ok())
             .filter_map(|c| Role::from_code(&c).ok())
             .collect();
-        let portfolio = sqlx::query("SELECT unit_id FROM portfolios WHERE user_id = $1 ORDER BY unit_id")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .filter_map(|r| r.try_get::<i64, _>(0).ok())
-            .map(UnitId)
-            .collect();
+        let portfolio =
+            sqlx::query("SELECT unit_id FROM portfolios WHERE user_id = $1 ORDER BY unit_id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .filter_map(|r| r.try_get::<i64, _>(0).ok())
+                .map(UnitId)
+                .collect();
         Ok((roles, portfolio))
     }
 
@@ -219,8 +282,12 @@ impl Store {
         let rows = sqlx::query("SELECT id, username, name, title, unit_id, active, version FROM users ORDER BY unit_id, id")
             .fetch_all(&self.pool)
             .await?;
-        let roles = sqlx::query("SELECT user_id, role FROM user_roles").fetch_all(&self.pool).await?;
-        let portfolios = sqlx::query("SELECT user_id, unit_id FROM portfolios").fetch_all(&self.pool).await?;
+        let roles = sqlx::query("SELECT user_id, role FROM user_roles")
+            .fetch_all(&self.pool)
+            .await?;
+        let portfolios = sqlx::query("SELECT user_id, unit_id FROM portfolios")
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let id: i64 = r.try_get(0)?;
@@ -235,12 +302,18 @@ impl Store {
                 portfolio: vec![],
                 version: r.try_get(6)?,
             };
-            for rr in roles.iter().filter(|rr| rr.try_get::<i64, _>(0).ok() == Some(id)) {
+            for rr in roles
+                .iter()
+                .filter(|rr| rr.try_get::<i64, _>(0).ok() == Some(id))
+            {
                 if let Ok(role) = Role::from_code(&rr.try_get::<String, _>(1)?) {
                     user.roles.push(role);
                 }
             }
-            for p in portfolios.iter().filter(|p| p.try_get::<i64, _>(0).ok() == Some(id)) {
+            for p in portfolios
+                .iter()
+                .filter(|p| p.try_get::<i64, _>(0).ok() == Some(id))
+            {
                 user.portfolio.push(UnitId(p.try_get(1)?));
             }
             out.push(user);
@@ -249,10 +322,12 @@ impl Store {
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<User>> {
-        let row = sqlx::query("SELECT id, username, name, title, unit_id, active, version FROM users WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id, username, name, title, unit_id, active, version FROM users WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(r) = row else { return Ok(None) };
         let (roles, portfolio) = self.roles_and_portfolio(id.0).await?;
         Ok(Some(User {
@@ -286,46 +361,88 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(match row {
-            Some(r) => Some((UserId(r.try_get(0)?), r.try_get(1)?, r.try_get::<i64, _>(2)? == 1)),
+            Some(r) => Some((
+                UserId(r.try_get(0)?),
+                r.try_get(1)?,
+                r.try_get::<i64, _>(2)? == 1,
+            )),
             None => None,
         })
     }
 
     async fn check_units(tx: &mut Transaction<'static, Any>, input: &UserInput) -> Result<()> {
-        for (field, id) in std::iter::once(("所在单位", input.unit_id)).chain(input.portfolio.iter().map(|u| ("分管部门", *u))) {
-            let found = sqlx::query("SELECT 1 FROM units WHERE id = $1").bind(id.0).fetch_optional(&mut **tx).await?;
+        for (field, id) in std::iter::once(("所在单位", input.unit_id))
+            .chain(input.portfolio.iter().map(|u| ("分管部门", *u)))
+        {
+            let found = sqlx::query("SELECT 1 FROM units WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut **tx)
+                .await?;
             if found.is_none() {
-                return Err(DomainError::invalid(field, format!("单位（编号{}）不存在", id.0)).into());
+                return Err(
+                    DomainError::invalid(field, format!("单位（编号{}）不存在", id.0)).into(),
+                );
             }
         }
         Ok(())
     }
 
-    async fn write_roles(tx: &mut Transaction<'static, Any>, id: i64, input: &UserInput) -> Result<()> {
-        sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(id).execute(&mut **tx).await?;
-        sqlx::query("DELETE FROM portfolios WHERE user_id = $1").bind(id).execute(&mut **tx).await?;
+    async fn write_roles(
+        tx: &mut Transaction<'static, Any>,
+        id: i64,
+        input: &UserInput,
+    ) -> Result<()> {
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM portfolios WHERE user_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
         let mut roles = input.roles.clone();
         roles.sort_by_key(|r| r.code());
         roles.dedup();
         for r in roles {
-            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)").bind(id).bind(r.code()).execute(&mut **tx).await?;
+            sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(r.code())
+                .execute(&mut **tx)
+                .await?;
         }
         let mut p = input.portfolio.clone();
         p.sort();
         p.dedup();
         for u in p {
-            sqlx::query("INSERT INTO portfolios (user_id, unit_id) VALUES ($1, $2)").bind(id).bind(u.0).execute(&mut **tx).await?;
+            sqlx::query("INSERT INTO portfolios (user_id, unit_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(u.0)
+                .execute(&mut **tx)
+                .await?;
         }
         Ok(())
     }
 
     /// Creates a user with an already hashed password.
-    pub async fn create_user(&self, actor: Option<&Actor>, input: &UserInput, password_hash: &str, meta: &Meta) -> Result<UserId> {
+    pub async fn create_user(
+        &self,
+        actor: Option<&Actor>,
+        input: &UserInput,
+        password_hash: &str,
+        meta: &Meta,
+    ) -> Result<UserId> {
         input.validate()?;
         let mut tx = self.begin_write().await?;
-        let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1").bind(input.username.trim()).fetch_optional(&mut *tx).await?;
+        let taken = sqlx::query("SELECT 1 FROM users WHERE username = $1")
+            .bind(input.username.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
         if taken.is_some() {
-            return Err(DomainError::invalid("用户名", format!("“{}”已被使用", input.username.trim())).into());
+            return Err(DomainError::invalid(
+                "用户名",
+                format!("“{}”已被使用", input.username.trim()),
+            )
+            .into());
         }
         Self::check_units(&mut tx, input).await?;
         let id: i64 = sqlx::query(
@@ -342,14 +459,33 @@ impl Store {
         .try_get(0)?;
         Self::write_roles(&mut tx, id, input).await?;
         let roles: Vec<&str> = input.roles.iter().map(|r| r.label()).collect();
-        let summary = format!("新建用户 {}（{}），角色：{}", input.name.trim(), input.username.trim(), roles.join("、"));
-        append(&mut tx, AuditEntry::by(actor, "user.create", "user", id, summary), meta, now_ms()).await?;
+        let summary = format!(
+            "新建用户 {}（{}），角色：{}",
+            input.name.trim(),
+            input.username.trim(),
+            roles.join("、")
+        );
+        append(
+            &mut tx,
+            AuditEntry::by(actor, "user.create", "user", id, summary),
+            meta,
+            now_ms(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(UserId(id))
     }
 
     /// Updates name, unit, roles and portfolio, guarded by the version the admin saw.
-    pub async fn update_user(&self, actor: &Actor, id: UserId, version: i64, input: &UserInput, active: bool, meta: &Meta) -> Result<()> {
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        version: i64,
+        input: &UserInput,
+        active: bool,
+        meta: &Meta,
+    ) -> Result<()> {
         input.validate()?;
         let mut tx = self.begin_write().await?;
         Self::check_units(&mut tx, input).await?;
@@ -370,22 +506,61 @@ impl Store {
         }
         Self::write_roles(&mut tx, id.0, input).await?;
         if !active {
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
         }
         let roles: Vec<&str> = input.roles.iter().map(|r| r.label()).collect();
-        let summary = format!("修改用户 {}，角色：{}{}", input.name.trim(), roles.join("、"), if active { "" } else { "（已停用）" });
-        append(&mut tx, AuditEntry::by(Some(actor), "user.update", "user", id.0, summary), meta, now_ms()).await?;
+        let summary = format!(
+            "修改用户 {}，角色：{}{}",
+            input.name.trim(),
+            roles.join("、"),
+            if active { "" } else { "（已停用）" }
+        );
+        append(
+            &mut tx,
+            AuditEntry::by(Some(actor), "user.update", "user", id.0, summary),
+            meta,
+            now_ms(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Sets a new password hash and ends all of the user's sessions.
-    pub async fn set_password(&self, actor: Option<&Actor>, id: UserId, hash: &str, meta: &Meta) -> Result<()> {
+    pub async fn set_password(
+        &self,
+        actor: Option<&Actor>,
+        id: UserId,
+        hash: &str,
+        meta: &Meta,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2").bind(hash).bind(id.0).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET password_hash = $1, version = version + 1 WHERE id = $2")
+            .bind(hash)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = $1)").bind(id.0).execute(&mut *tx).await?;
-        append(&mut tx, AuditEntry::by(actor, "user.password", "user", id.0, "重置密码并注销其全部会话"), meta, now_ms()).await?;
+        append(
+            &mut tx,
+            AuditEntry::by(
+                actor,
+                "user.password",
+                "user",
+                id.0,
+                "重置密码并注销其全部会话",
+            ),
+            meta,
+            now_ms(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

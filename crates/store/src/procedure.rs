@@ -5,9 +5,10 @@ use chrono::Datelike;
 use duban_domain::policy::{can_view_matter, can_view_task};
 use duban_domain::time::{Millis, china_date, cn_date};
 use duban_domain::{
-    Actor, Allocate, Bulletin, BulletinCommand, BulletinId, BulletinState, Change, DomainError, MatterCommand, MatterId,
-    ObjectRef, Recipient, TaskCommand, TaskId, WorkAction, WorkItem, bulletin_group, can_edit_bulletin, create_bulletin,
-    decide_bulletin, decide_matter, decide_task,
+    Actor, Allocate, Bulletin, BulletinCommand, BulletinId, BulletinState, Change, DomainError,
+    MatterCommand, MatterId, ObjectRef, Recipient, TaskCommand, TaskId, WorkAction, WorkItem,
+    bulletin_group, can_edit_bulletin, create_bulletin, decide_bulletin, decide_matter,
+    decide_task,
 };
 use sqlx::{Any, Row, Transaction};
 
@@ -23,10 +24,19 @@ fn year_of(now: Millis) -> i32 {
 
 impl Store {
     /// A step on a matter (呈批、批示、退回、印发督办通知、归档).
-    pub async fn act_on_matter(&self, actor: &Actor, id: MatterId, version: i64, cmd: MatterCommand, meta: &Meta) -> Result<Change> {
+    pub async fn act_on_matter(
+        &self,
+        actor: &Actor,
+        id: MatterId,
+        version: i64,
+        cmd: MatterCommand,
+        meta: &Meta,
+    ) -> Result<Change> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let matter = load_matter(&mut tx, id).await?.ok_or_else(|| DomainError::not_found("督查事项"))?;
+        let matter = load_matter(&mut tx, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督查事项"))?;
         let tasks = load_tasks(&mut tx, id).await?;
         if !can_view_matter(actor, &tasks) {
             return Err(DomainError::not_found("督查事项").into());
@@ -36,7 +46,18 @@ impl Store {
         }
         let change = decide_matter(actor, &matter, &tasks, cmd, now)?;
         let before = serde_json::to_string(&matter).ok();
-        self.apply(&mut tx, actor, &change, ObjectRef::Matter(id), id, before, meta, now, &[]).await?;
+        self.apply(
+            &mut tx,
+            actor,
+            &change,
+            ObjectRef::Matter(id),
+            id,
+            before,
+            meta,
+            now,
+            &[],
+        )
+        .await?;
         tx.commit().await?;
         Ok(change)
     }
@@ -53,7 +74,9 @@ impl Store {
     ) -> Result<Change> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let view = task_view(&mut tx, id).await?.ok_or_else(|| DomainError::not_found("督办任务"))?;
+        let view = task_view(&mut tx, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督办任务"))?;
         if !can_view_task(actor, &view.task) {
             return Err(DomainError::not_found("督办任务").into());
         }
@@ -65,34 +88,59 @@ impl Store {
         }
         let change = decide_task(actor, &view.task, &view.context(), cmd, now)?;
         let before = serde_json::to_string(&view.task).ok();
-        self.apply(&mut tx, actor, &change, ObjectRef::Task(id), view.matter.id, before, meta, now, attachments).await?;
+        self.apply(
+            &mut tx,
+            actor,
+            &change,
+            ObjectRef::Task(id),
+            view.matter.id,
+            before,
+            meta,
+            now,
+            attachments,
+        )
+        .await?;
         tx.commit().await?;
         Ok(change)
     }
 
     /// The office compiles a bulletin over Local matters; the draft is assembled from the units'
     /// reports, grouped 已完成 / 推进中 / 滞后.
-    pub async fn create_bulletin(&self, actor: &Actor, matter_ids: &[MatterId], meta: &Meta) -> Result<BulletinId> {
+    pub async fn create_bulletin(
+        &self,
+        actor: &Actor,
+        matter_ids: &[MatterId],
+        meta: &Meta,
+    ) -> Result<BulletinId> {
         let now = now_ms();
         let today = china_date(now);
         let settings = self.settings().await?;
         let mut tx = self.begin_write().await?;
         let mut matters = Vec::new();
-        let mut groups: [(&str, Vec<String>); 3] = [("已完成", vec![]), ("推进中", vec![]), ("滞后", vec![])];
+        let mut groups: [(&str, Vec<String>); 3] =
+            [("已完成", vec![]), ("推进中", vec![]), ("滞后", vec![])];
         let mut ids = matter_ids.to_vec();
         ids.sort();
         ids.dedup();
         for id in &ids {
-            let m = load_matter(&mut tx, *id).await?.ok_or_else(|| DomainError::invalid("通报事项", format!("事项（编号{}）不存在", id.0)))?;
+            let m = load_matter(&mut tx, *id).await?.ok_or_else(|| {
+                DomainError::invalid("通报事项", format!("事项（编号{}）不存在", id.0))
+            })?;
             let tasks = load_tasks(&mut tx, *id).await?;
             for t in &tasks {
-                let latest: Option<String> = sqlx::query("SELECT body FROM reports WHERE task_id = $1 ORDER BY id DESC LIMIT 1")
-                    .bind(t.id.0)
-                    .fetch_optional(&mut *tx)
+                let latest: Option<String> = sqlx::query(
+                    "SELECT body FROM reports WHERE task_id = $1 ORDER BY id DESC LIMIT 1",
+                )
+                .bind(t.id.0)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+                let unit: String = sqlx::query("SELECT name FROM units WHERE id = $1")
+                    .bind(t.lead_unit.0)
+                    .fetch_one(&mut *tx)
                     .await?
-                    .map(|r| r.try_get(0))
-                    .transpose()?;
-                let unit: String = sqlx::query("SELECT name FROM units WHERE id = $1").bind(t.lead_unit.0).fetch_one(&mut *tx).await?.try_get(0)?;
+                    .try_get(0)?;
                 let line = format!(
                     "{}（{}牵头，时限{}）：{}",
                     t.content,
@@ -110,12 +158,21 @@ impl Store {
         let change = create_bulletin(actor, &matters)?;
         let mut body = format!(
             "根据{}要求，考核督查办对{}项督办事项落实情况进行了督查，现将有关情况通报如下。\n",
-            matters.iter().map(|m| format!("《{}》", m.title)).collect::<Vec<_>>().join("、"),
+            matters
+                .iter()
+                .map(|m| format!("《{}》", m.title))
+                .collect::<Vec<_>>()
+                .join("、"),
             matters.len()
         );
         let numerals = ["一", "二", "三"];
         for (i, (name, lines)) in groups.iter().enumerate() {
-            body.push_str(&format!("\n{}、{}事项（{}项）\n", numerals[i], name, lines.len()));
+            body.push_str(&format!(
+                "\n{}、{}事项（{}项）\n",
+                numerals[i],
+                name,
+                lines.len()
+            ));
             for (j, l) in lines.iter().enumerate() {
                 body.push_str(&format!("{}. {}\n", j + 1, l));
             }
@@ -124,7 +181,11 @@ impl Store {
         let title = if matters.len() == 1 {
             format!("关于{}落实情况的通报", matters[0].title)
         } else {
-            format!("关于{}等{}项督办事项落实情况的通报", matters[0].title, matters.len())
+            format!(
+                "关于{}等{}项督办事项落实情况的通报",
+                matters[0].title,
+                matters.len()
+            )
         };
         let _ = settings;
         let id: i64 = sqlx::query(
@@ -140,16 +201,35 @@ impl Store {
         .await?
         .try_get(0)?;
         for m in &matters {
-            sqlx::query("INSERT INTO bulletin_matters (bulletin_id, matter_id) VALUES ($1, $2)").bind(id).bind(m.id.0).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO bulletin_matters (bulletin_id, matter_id) VALUES ($1, $2)")
+                .bind(id)
+                .bind(m.id.0)
+                .execute(&mut *tx)
+                .await?;
         }
         let bid = BulletinId(id);
         for d in &change.done {
             close_work(&mut tx, d, actor.user_id, now).await?;
         }
         let obj = ObjectRef::Bulletin(bid);
-        open_work(&mut tx, &[WorkItem { object: obj, action: WorkAction::CompileBulletin, assignee: duban_domain::Assignee::Role(duban_domain::Role::SupervisionOffice) }], now).await?;
+        open_work(
+            &mut tx,
+            &[WorkItem {
+                object: obj,
+                action: WorkAction::CompileBulletin,
+                assignee: duban_domain::Assignee::Role(duban_domain::Role::SupervisionOffice),
+            }],
+            now,
+        )
+        .await?;
         for m in &matters {
-            let mut e = AuditEntry::by(Some(actor), change.action, "bulletin", id, format!("{}：{}", change.summary, title));
+            let mut e = AuditEntry::by(
+                Some(actor),
+                change.action,
+                "bulletin",
+                id,
+                format!("{}：{}", change.summary, title),
+            );
             e.matter_id = Some(m.id.0);
             append(&mut tx, e, meta, now).await?;
         }
@@ -158,12 +238,24 @@ impl Store {
     }
 
     /// The office edits a draft bulletin's title and body.
-    pub async fn edit_bulletin(&self, actor: &Actor, id: BulletinId, version: i64, title: &str, body: &str, meta: &Meta) -> Result<()> {
+    pub async fn edit_bulletin(
+        &self,
+        actor: &Actor,
+        id: BulletinId,
+        version: i64,
+        title: &str,
+        body: &str,
+        meta: &Meta,
+    ) -> Result<()> {
         let now = now_ms();
-        let title = duban_domain::input::required_text("通报标题", title, duban_domain::input::TITLE_MAX)?;
-        let body = duban_domain::input::required_text("通报正文", body, duban_domain::input::BODY_MAX)?;
+        let title =
+            duban_domain::input::required_text("通报标题", title, duban_domain::input::TITLE_MAX)?;
+        let body =
+            duban_domain::input::required_text("通报正文", body, duban_domain::input::BODY_MAX)?;
         let mut tx = self.begin_write().await?;
-        let b = load_bulletin(&mut tx, id).await?.ok_or_else(|| DomainError::not_found("督查通报"))?;
+        let b = load_bulletin(&mut tx, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督查通报"))?;
         can_edit_bulletin(actor, &b)?;
         if b.version != version {
             return Err(DomainError::stale().into());
@@ -176,7 +268,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         for m in &b.matter_ids {
-            let mut e = AuditEntry::by(Some(actor), "bulletin.edit", "bulletin", id.0, "修改通报稿");
+            let mut e =
+                AuditEntry::by(Some(actor), "bulletin.edit", "bulletin", id.0, "修改通报稿");
             e.matter_id = Some(m.0);
             e.before = serde_json::to_string(&(&b.title, &b.body)).ok();
             e.after = serde_json::to_string(&(&title, &body)).ok();
@@ -187,11 +280,22 @@ impl Store {
     }
 
     /// A step on a bulletin (报审、审阅、批示、退回、印发).
-    pub async fn act_on_bulletin(&self, actor: &Actor, id: BulletinId, version: i64, cmd: BulletinCommand, meta: &Meta) -> Result<Change> {
+    pub async fn act_on_bulletin(
+        &self,
+        actor: &Actor,
+        id: BulletinId,
+        version: i64,
+        cmd: BulletinCommand,
+        meta: &Meta,
+    ) -> Result<Change> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let b = load_bulletin(&mut tx, id).await?.ok_or_else(|| DomainError::not_found("督查通报"))?;
-        if b.state != BulletinState::Published && !duban_domain::policy::can_view_bulletin_draft(actor) {
+        let b = load_bulletin(&mut tx, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督查通报"))?;
+        if b.state != BulletinState::Published
+            && !duban_domain::policy::can_view_bulletin_draft(actor)
+        {
             return Err(DomainError::not_found("督查通报").into());
         }
         if b.version != version {
@@ -204,10 +308,27 @@ impl Store {
         let change = decide_bulletin(actor, &b, &covered, cmd, now)?;
         let before = serde_json::to_string(&b).ok();
         let first = b.matter_ids.first().copied().unwrap_or(MatterId(0));
-        self.apply(&mut tx, actor, &change, ObjectRef::Bulletin(id), first, before, meta, now, &[]).await?;
+        self.apply(
+            &mut tx,
+            actor,
+            &change,
+            ObjectRef::Bulletin(id),
+            first,
+            before,
+            meta,
+            now,
+            &[],
+        )
+        .await?;
         // The timeline of every other covered matter shows the step too.
         for m in b.matter_ids.iter().skip(1) {
-            let mut e = AuditEntry::by(Some(actor), change.action, "bulletin", id.0, change.summary.clone());
+            let mut e = AuditEntry::by(
+                Some(actor),
+                change.action,
+                "bulletin",
+                id.0,
+                change.summary.clone(),
+            );
             e.matter_id = Some(m.0);
             append(&mut tx, e, meta, now).await?;
         }
@@ -329,12 +450,14 @@ impl Store {
         }
         for r in &change.new_receipts {
             let (kind, id) = recipient_parts(r.recipient);
-            sqlx::query("INSERT INTO receipts (task_id, recipient_kind, recipient_id) VALUES ($1, $2, $3)")
-                .bind(r.task_id.0)
-                .bind(kind)
-                .bind(id)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO receipts (task_id, recipient_kind, recipient_id) VALUES ($1, $2, $3)",
+            )
+            .bind(r.task_id.0)
+            .bind(kind)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
         }
         if let (Some(rcp), Some(t)) = (change.signed, change.tasks.first()) {
             let (kind, id) = recipient_parts(rcp);
@@ -409,10 +532,21 @@ impl Store {
         open_work(tx, &change.open, now).await?;
         let after = match object {
             ObjectRef::Matter(_) => matter.as_ref().and_then(|m| serde_json::to_string(m).ok()),
-            ObjectRef::Task(_) => change.tasks.first().and_then(|t| serde_json::to_string(t).ok()),
-            ObjectRef::Bulletin(_) => bulletin.as_ref().and_then(|b| serde_json::to_string(b).ok()),
+            ObjectRef::Task(_) => change
+                .tasks
+                .first()
+                .and_then(|t| serde_json::to_string(t).ok()),
+            ObjectRef::Bulletin(_) => bulletin
+                .as_ref()
+                .and_then(|b| serde_json::to_string(b).ok()),
         };
-        let mut e = AuditEntry::by(Some(actor), change.action, object.kind(), object.id(), summary);
+        let mut e = AuditEntry::by(
+            Some(actor),
+            change.action,
+            object.kind(),
+            object.id(),
+            summary,
+        );
         e.matter_id = Some(matter_id.0);
         e.before = before;
         e.after = after;
@@ -427,4 +561,3 @@ fn recipient_parts(r: Recipient) -> (&'static str, i64) {
         Recipient::Unit(u) => ("unit", u.0),
     }
 }
-

@@ -44,7 +44,12 @@ fn token_hash(token: &str) -> String {
 
 impl Store {
     /// Starts a session and returns its token (shown once, to the client).
-    pub async fn create_session(&self, user: UserId, kind: SessionKind, ip: &str) -> Result<String> {
+    pub async fn create_session(
+        &self,
+        user: UserId,
+        kind: SessionKind,
+        ip: &str,
+    ) -> Result<String> {
         let token = random_token();
         let now = now_ms();
         sqlx::query(
@@ -66,41 +71,59 @@ impl Store {
     /// minute so reads do not become writes.
     pub async fn session(&self, token: &str, idle_ms: i64) -> Result<Option<Session>> {
         let hash = token_hash(token);
-        let row = sqlx::query("SELECT user_id, csrf, kind, last_seen_at FROM sessions WHERE token_hash = $1")
-            .bind(&hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT user_id, csrf, kind, last_seen_at FROM sessions WHERE token_hash = $1",
+        )
+        .bind(&hash)
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(r) = row else { return Ok(None) };
         let last: i64 = r.try_get(3)?;
         let now = now_ms();
         if now - last > idle_ms {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(&hash).execute(&self.pool).await?;
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+                .bind(&hash)
+                .execute(&self.pool)
+                .await?;
             return Ok(None);
         }
         if now - last > 60_000 {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(now).bind(&hash).execute(&self.pool).await?;
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&hash)
+                .execute(&self.pool)
+                .await?;
         }
         let kind: String = r.try_get(2)?;
         Ok(Some(Session {
             user_id: UserId(r.try_get(0)?),
             csrf: r.try_get(1)?,
-            kind: if kind == "api" { SessionKind::Api } else { SessionKind::Web },
+            kind: if kind == "api" {
+                SessionKind::Api
+            } else {
+                SessionKind::Web
+            },
         }))
     }
 
     pub async fn end_session(&self, token: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Failed sign-ins for a username since `since`.
     pub async fn recent_failures(&self, username: &str, since: i64) -> Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at >= $2")
-            .bind(username)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?)
+        Ok(
+            sqlx::query("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at >= $2")
+                .bind(username)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?,
+        )
     }
 
     pub async fn record_failure(&self, username: &str, ip: &str) -> Result<()> {
@@ -114,7 +137,10 @@ impl Store {
     }
 
     pub async fn clear_failures(&self, username: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(username).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

@@ -1,0 +1,249 @@
+//! What the templates see: page structs with everything already formatted in Chinese. Templates
+//! only lay out; they decide nothing.
+
+use askama::Template;
+use duban_domain::time::{cn_date, cn_datetime};
+use duban_domain::{OfferedAction, Role, Task, Unit, UnitId, UserId};
+use duban_store::audit::AuditRecord;
+use duban_store::org::User;
+
+use crate::AppState;
+use crate::auth::Authed;
+use crate::error::PageError;
+
+/// The navigation bar: who is signed in and how much waits for them.
+pub struct Nav {
+    pub user: String,
+    pub unit: String,
+    pub roles: String,
+    pub todo: i64,
+    pub csrf: String,
+    pub active: &'static str,
+    pub office: bool,
+    pub admin: bool,
+    pub audit: bool,
+    pub css: String,
+    pub js: String,
+    pub org: String,
+}
+
+impl Nav {
+    pub async fn new(
+        state: &AppState,
+        user: &Authed,
+        active: &'static str,
+    ) -> Result<Nav, PageError> {
+        let a = &user.actor;
+        let todo = state.store.todo_count(a).await?;
+        let units = state.store.units().await?;
+        let settings = state.store.settings().await?;
+        Ok(Nav {
+            user: a.name.clone(),
+            unit: units
+                .iter()
+                .find(|u| u.id == a.unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            roles: a
+                .roles
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join("、"),
+            todo,
+            csrf: user.csrf.clone(),
+            active,
+            office: a.has(Role::SupervisionOffice),
+            admin: duban_domain::policy::can_manage_org(a)
+                || duban_domain::policy::can_manage_security(a),
+            audit: duban_domain::policy::can_read_audit(a),
+            css: crate::assets::css_url(),
+            js: crate::assets::js_url(),
+            org: settings.org_name,
+        })
+    }
+}
+
+/// Names of units and people, loaded once per page (two queries).
+pub struct Names {
+    pub units: Vec<Unit>,
+    pub users: Vec<User>,
+}
+
+impl Names {
+    pub async fn load(state: &AppState) -> Result<Names, PageError> {
+        Ok(Names {
+            units: state.store.units().await?,
+            users: state.store.users().await?,
+        })
+    }
+    pub fn unit(&self, id: UnitId) -> String {
+        self.units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| format!("单位{}", id.0))
+    }
+    pub fn units(&self, ids: &[UnitId]) -> String {
+        ids.iter()
+            .map(|u| self.unit(*u))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+    pub fn user(&self, id: UserId) -> String {
+        self.users
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| format!("用户{}", id.0))
+    }
+    pub fn users(&self, ids: &[UserId]) -> String {
+        ids.iter()
+            .map(|u| self.user(*u))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+    /// Area leaders, for the responsible-leader picker.
+    pub fn area_leaders(&self) -> Vec<Opt> {
+        self.users
+            .iter()
+            .filter(|u| u.active && u.roles.contains(&Role::AreaLeader))
+            .map(|u| Opt {
+                value: u.id.0.to_string(),
+                label: format!("{}（{}）", u.name, u.title),
+                selected: false,
+            })
+            .collect()
+    }
+    /// Departments and communities, for unit pickers.
+    pub fn task_units(&self) -> Vec<Opt> {
+        use duban_domain::UnitKind;
+        self.units
+            .iter()
+            .filter(|u| matches!(u.kind, UnitKind::Department | UnitKind::Community))
+            .map(|u| Opt {
+                value: u.id.0.to_string(),
+                label: u.name.clone(),
+                selected: false,
+            })
+            .collect()
+    }
+}
+
+/// An option of a select or a checkbox list.
+#[derive(Clone)]
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub fn opts<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    current: &str,
+) -> Vec<Opt> {
+    all.iter()
+        .map(|v| Opt {
+            value: code(*v).to_owned(),
+            label: label(*v).to_owned(),
+            selected: code(*v) == current,
+        })
+        .collect()
+}
+
+/// A task as lists show it.
+pub struct TaskLine {
+    pub id: i64,
+    pub seq: i64,
+    pub content: String,
+    pub requirements: String,
+    pub deadline: String,
+    pub leaders: String,
+    pub lead_unit: String,
+    pub coop_units: String,
+    pub state_code: &'static str,
+    pub state_label: &'static str,
+    pub urgency_code: &'static str,
+    pub urgency_label: &'static str,
+    pub overdue: bool,
+}
+
+impl TaskLine {
+    pub fn new(t: &Task, names: &Names, today: chrono::NaiveDate) -> TaskLine {
+        TaskLine {
+            id: t.id.0,
+            seq: t.seq,
+            content: t.content.clone(),
+            requirements: t.requirements.clone(),
+            deadline: cn_date(t.deadline),
+            leaders: names.users(&t.leaders),
+            lead_unit: names.unit(t.lead_unit),
+            coop_units: names.units(&t.coop_units),
+            state_code: t.state.code(),
+            state_label: t.state.label(),
+            urgency_code: t.urgency.code(),
+            urgency_label: t.urgency.label(),
+            overdue: t.is_overdue(today),
+        }
+    }
+}
+
+/// A step in a timeline.
+pub struct Step {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+}
+
+impl Step {
+    pub fn from(r: &AuditRecord) -> Step {
+        Step {
+            at: cn_datetime(r.at),
+            who: r.actor_name.clone(),
+            what: r.summary.clone(),
+        }
+    }
+}
+
+/// A leader's instruction as pages show it.
+pub struct InstructionLine {
+    pub kind: String,
+    pub text: String,
+    pub who: String,
+    pub at: String,
+}
+
+pub fn instruction_lines(rows: Vec<(String, String, String, i64)>) -> Vec<InstructionLine> {
+    rows.into_iter()
+        .map(|(kind, text, who, at)| InstructionLine {
+            kind: match kind.as_str() {
+                "approve" => "批示同意",
+                "return" => "退回",
+                "review" => "审阅意见",
+                _ => "批示",
+            }
+            .to_owned(),
+            text,
+            who,
+            at: cn_datetime(at),
+        })
+        .collect()
+}
+
+/// The actions form block: what the domain offers, posted to `url`.
+pub struct ActionBlock {
+    pub url: String,
+    pub version: i64,
+    pub actions: Vec<OfferedAction>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub title: &'a str,
+    pub message: &'a str,
+    pub css: String,
+    pub js: String,
+}
