@@ -2,9 +2,9 @@
 
 mod admin;
 mod bulletins;
-mod ledger;
+pub(crate) mod ledger;
 mod matters;
-mod tasks;
+pub(crate) mod tasks;
 
 use askama::Template;
 use axum::Router;
