@@ -54,7 +54,10 @@ fn allowed_type(bytes: &[u8]) -> Option<&'static str> {
     let text = std::str::from_utf8(bytes).ok()?;
     let head: String = text.chars().take(512).collect::<String>().to_lowercase();
     let markup = ["<html", "<script", "<svg", "<!doctype", "<?xml", "<iframe"];
-    if text.contains('\0') || markup.iter().any(|m| head.contains(m)) {
+    let binary = text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'));
+    if binary || markup.iter().any(|m| head.contains(m)) {
         return None;
     }
     Some("text/plain")

@@ -10,6 +10,8 @@ pub mod ledger;
 pub mod org;
 pub mod procedure;
 pub mod sessions;
+#[doc(hidden)]
+pub mod testing;
 
 pub use db::{Backend, Store, now_ms};
 
