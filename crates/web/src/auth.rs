@@ -36,7 +36,7 @@ pub fn hash_password(password: &str) -> Result<String, DomainError> {
 /// At least 8 characters with letters and digits; offices ask for this much.
 pub fn check_password_strength(password: &str) -> Result<(), DomainError> {
     let n = password.chars().count();
-    if n < 8 || n > 128 {
+    if !(8..=128).contains(&n) {
         return Err(DomainError::invalid("密码", "长度须为8至128位"));
     }
     if !(password.chars().any(|c| c.is_ascii_alphabetic())
