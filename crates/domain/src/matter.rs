@@ -97,6 +97,17 @@ coded_enum!(
     }
 );
 
+impl MatterKind {
+    /// Short label for filters and narrow columns.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            MatterKind::Superior => "上级督查",
+            MatterKind::Local => "会议和领导交办",
+            MatterKind::Special => "部门专项督查",
+        }
+    }
+}
+
 /// One entry of the ledger (督查事项).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Matter {

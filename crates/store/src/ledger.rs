@@ -16,7 +16,7 @@ use sqlx::{Any, AnyConnection, Row, Transaction};
 
 use crate::audit::{AuditEntry, append};
 use crate::org::next_number;
-use crate::{Meta, Result, Store, now_ms};
+use crate::{Backend, Meta, Result, Store, now_ms};
 
 pub(crate) const MATTER_COLS: &str = "id, year, seq, kind, title, source, source_date, source_text, urgency, state, \
     version, notice_no, archive_no, created_by, created_at, closed_at, archived_at";
@@ -427,20 +427,27 @@ fn escape_like(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-fn ledger_where(scope: &Scope, f: &LedgerFilter, today: NaiveDate) -> Where {
+/// Keywords this long use the trigram index; shorter ones scan `search_text`.
+const TRIGRAM: usize = 3;
+
+fn ledger_where(backend: Backend, scope: &Scope, f: &LedgerFilter, today: NaiveDate) -> Where {
     let mut w = Where::default();
+    // Unit and leader conditions are `t.id IN (…)` so the planner can drive them from the
+    // (unit_id, task_id) and (user_id, task_id) indexes instead of probing row by row.
     if let Scope::Limited { units, leader } = scope {
         let mut any = Vec::new();
         if !units.is_empty() {
             let ps: Vec<String> = units.iter().map(|u| w.bind(Bind::I(u.0))).collect();
             any.push(format!(
-                "EXISTS (SELECT 1 FROM task_units su WHERE su.task_id = t.id AND su.unit_id IN ({}))",
+                "t.id IN (SELECT su.task_id FROM task_units su WHERE su.unit_id IN ({}))",
                 ps.join(", ")
             ));
         }
         if let Some(l) = leader {
             let p = w.bind(Bind::I(l.0));
-            any.push(format!("EXISTS (SELECT 1 FROM task_leaders sl WHERE sl.task_id = t.id AND sl.user_id = {p})"));
+            any.push(format!(
+                "t.id IN (SELECT sl.task_id FROM task_leaders sl WHERE sl.user_id = {p})"
+            ));
         }
         w.parts.push(if any.is_empty() {
             "1 = 0".to_owned()
@@ -471,17 +478,18 @@ fn ledger_where(scope: &Scope, f: &LedgerFilter, today: NaiveDate) -> Where {
     if let Some(u) = f.unit {
         let p = w.bind(Bind::I(u.0));
         w.parts.push(format!(
-            "EXISTS (SELECT 1 FROM task_units fu WHERE fu.task_id = t.id AND fu.unit_id = {p})"
+            "t.id IN (SELECT fu.task_id FROM task_units fu WHERE fu.unit_id = {p})"
         ));
     }
     if let Some(l) = f.leader {
         let p = w.bind(Bind::I(l.0));
         w.parts.push(format!(
-            "EXISTS (SELECT 1 FROM task_leaders fl WHERE fl.task_id = t.id AND fl.user_id = {p})"
+            "t.id IN (SELECT fl.task_id FROM task_leaders fl WHERE fl.user_id = {p})"
         ));
     }
     if f.overdue {
         let p = w.bind(Bind::S(today.format("%Y-%m-%d").to_string()));
+        // Same predicate as the partial index ix_tasks_open_deadline.
         w.parts.push(format!(
             "t.deadline < {p} AND t.state NOT IN ('completed', 'closed')"
         ));
@@ -492,10 +500,16 @@ fn ledger_where(scope: &Scope, f: &LedgerFilter, today: NaiveDate) -> Where {
         .map(str::trim)
         .filter(|k| !k.is_empty())
     {
-        let p = w.bind(Bind::S(format!("%{}%", escape_like(k))));
-        w.parts.push(format!(
-            "(t.content LIKE {p} ESCAPE '\\' OR EXISTS (SELECT 1 FROM matters km WHERE km.id = t.matter_id AND km.title LIKE {p} ESCAPE '\\'))"
-        ));
+        if backend == Backend::Sqlite && k.chars().count() >= TRIGRAM {
+            let p = w.bind(Bind::S(format!("\"{}\"", k.replace('"', "\"\""))));
+            w.parts.push(format!(
+                "t.id IN (SELECT rowid FROM task_search WHERE task_search MATCH {p})"
+            ));
+        } else {
+            // PostgreSQL serves this from the pg_trgm index (3+ characters).
+            let p = w.bind(Bind::S(format!("%{}%", escape_like(k))));
+            w.parts.push(format!("t.search_text LIKE {p} ESCAPE '\\'"));
+        }
     }
     w
 }
@@ -567,7 +581,16 @@ impl Store {
         )
         .await?;
         for t in &tasks {
-            insert_task(&mut tx, actor, mid, year, seq, t, meta, now).await?;
+            insert_task(
+                &mut tx,
+                self.backend,
+                actor,
+                (mid, year, seq, &m.title),
+                t,
+                meta,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(mid)
@@ -591,7 +614,16 @@ impl Store {
         if m.version != version {
             return Err(DomainError::stale().into());
         }
-        let id = insert_task(&mut tx, actor, matter, m.year, m.seq, &t, meta, now).await?;
+        let id = insert_task(
+            &mut tx,
+            self.backend,
+            actor,
+            (matter, m.year, m.seq, &m.title),
+            &t,
+            meta,
+            now,
+        )
+        .await?;
         bump_matter(&mut tx, &m, now).await?;
         tx.commit().await?;
         Ok(id)
@@ -623,6 +655,12 @@ impl Store {
             "DELETE FROM work_items WHERE object_type = 'task' AND object_id = $1",
             "DELETE FROM tasks WHERE id = $1",
         ] {
+            if sql.contains("task_units") && self.backend == Backend::Sqlite {
+                sqlx::query("DELETE FROM task_search WHERE rowid = $1")
+                    .bind(task.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             sqlx::query(sql).bind(task.0).execute(&mut *tx).await?;
         }
         bump_matter(&mut tx, &m, now).await?;
@@ -701,7 +739,7 @@ impl Store {
         let scope = ledger_scope(actor);
         let mut conn = self.pool.acquire().await?;
 
-        let w = ledger_where(&scope, f, today);
+        let w = ledger_where(self.backend, &scope, f, today);
         let count_sql = format!("SELECT COUNT(*) FROM tasks t{}", w.sql());
         let mut q = sqlx::query(&count_sql);
         for b in &w.binds {
@@ -712,7 +750,7 @@ impl Store {
         }
         let total: i64 = q.fetch_one(&mut *conn).await?.try_get(0)?;
 
-        let mut w = ledger_where(&scope, f, today);
+        let mut w = ledger_where(self.backend, &scope, f, today);
         if let Some(c) = cursor.and_then(parse_cursor) {
             let part = match sort {
                 LedgerSort::Ledger => {
@@ -884,10 +922,9 @@ async fn bump_matter(tx: &mut Transaction<'static, Any>, m: &Matter, now: Millis
 #[allow(clippy::too_many_arguments)]
 async fn insert_task(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     actor: &Actor,
-    matter: MatterId,
-    year: i32,
-    matter_seq: i64,
+    (matter, year, matter_seq, title): (MatterId, i32, i64, &str),
     t: &NewTask,
     meta: &Meta,
     now: Millis,
@@ -916,6 +953,7 @@ async fn insert_task(
             .into());
         }
     }
+    let search_text = format!("{title}\n{}", t.content);
     let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 FROM tasks WHERE matter_id = $1")
         .bind(matter.0)
         .fetch_one(&mut **tx)
@@ -923,7 +961,7 @@ async fn insert_task(
         .try_get(0)?;
     let id: i64 = sqlx::query(
         "INSERT INTO tasks (matter_id, matter_year, matter_seq, matter_kind, seq, content, requirements, deadline, \
-         lead_unit_id, urgency, state, registered_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id",
+         lead_unit_id, urgency, state, registered_at, updated_at, search_text) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id",
     )
     .bind(matter.0)
     .bind(i64::from(year))
@@ -938,9 +976,17 @@ async fn insert_task(
     .bind(TaskState::Draft.code())
     .bind(now)
     .bind(now)
+    .bind(&search_text)
     .fetch_one(&mut **tx)
     .await?
     .try_get(0)?;
+    if backend == Backend::Sqlite {
+        sqlx::query("INSERT INTO task_search (rowid, text) VALUES ($1, $2)")
+            .bind(id)
+            .bind(&search_text)
+            .execute(&mut **tx)
+            .await?;
+    }
     for l in &t.leaders {
         sqlx::query("INSERT INTO task_leaders (task_id, user_id) VALUES ($1, $2)")
             .bind(id)

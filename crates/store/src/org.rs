@@ -282,41 +282,41 @@ impl Store {
         let rows = sqlx::query("SELECT id, username, name, title, unit_id, active, version FROM users ORDER BY unit_id, id")
             .fetch_all(&self.pool)
             .await?;
-        let roles = sqlx::query("SELECT user_id, role FROM user_roles")
+        // Roles and portfolios for everyone in two queries, grouped by user.
+        let mut roles: std::collections::HashMap<i64, Vec<Role>> = std::collections::HashMap::new();
+        for r in sqlx::query("SELECT user_id, role FROM user_roles ORDER BY role")
             .fetch_all(&self.pool)
-            .await?;
-        let portfolios = sqlx::query("SELECT user_id, unit_id FROM portfolios")
+            .await?
+        {
+            if let Ok(role) = Role::from_code(&r.try_get::<String, _>(1)?) {
+                roles.entry(r.try_get(0)?).or_default().push(role);
+            }
+        }
+        let mut portfolios: std::collections::HashMap<i64, Vec<UnitId>> =
+            std::collections::HashMap::new();
+        for r in sqlx::query("SELECT user_id, unit_id FROM portfolios ORDER BY unit_id")
             .fetch_all(&self.pool)
-            .await?;
+            .await?
+        {
+            portfolios
+                .entry(r.try_get(0)?)
+                .or_default()
+                .push(UnitId(r.try_get(1)?));
+        }
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let id: i64 = r.try_get(0)?;
-            let mut user = User {
+            out.push(User {
                 id: UserId(id),
                 username: r.try_get(1)?,
                 name: r.try_get(2)?,
                 title: r.try_get(3)?,
                 unit_id: UnitId(r.try_get(4)?),
                 active: r.try_get::<i64, _>(5)? == 1,
-                roles: vec![],
-                portfolio: vec![],
+                roles: roles.remove(&id).unwrap_or_default(),
+                portfolio: portfolios.remove(&id).unwrap_or_default(),
                 version: r.try_get(6)?,
-            };
-            for rr in roles
-                .iter()
-                .filter(|rr| rr.try_get::<i64, _>(0).ok() == Some(id))
-            {
-                if let Ok(role) = Role::from_code(&rr.try_get::<String, _>(1)?) {
-                    user.roles.push(role);
-                }
-            }
-            for p in portfolios
-                .iter()
-                .filter(|p| p.try_get::<i64, _>(0).ok() == Some(id))
-            {
-                user.portfolio.push(UnitId(p.try_get(1)?));
-            }
-            out.push(user);
+            });
         }
         Ok(out)
     }

@@ -88,15 +88,20 @@ pub async fn execute_raw(store: &Store, sql: &str) -> u64 {
 
 /// Fetches all rows of `sql` and returns how many there were (benchmark baselines).
 pub async fn fetch_rows(store: &Store, sql: &str) -> usize {
-    sqlx::query(sql).fetch_all(&store.pool).await.expect("raw query").len()
+    sqlx::query(sql)
+        .fetch_all(&store.pool)
+        .await
+        .expect("raw query")
+        .len()
 }
 
 /// Fills the ledger with `tasks` tasks (five per matter, over `units` departments, three years,
-/// every state) in a few set-based statements, for benchmarks. Returns the unit ids used.
-pub async fn bulk_seed(store: &Store, tasks: i64, units: &[i64], leader: i64, creator: i64) {
+/// every state; `units` and `leaders` must be consecutive ids) in a few set-based statements.
+pub async fn bulk_seed(store: &Store, tasks: i64, units: &[i64], leaders: &[i64], creator: i64) {
     let now = crate::now_ms();
     let matters = (tasks + 4) / 5;
     let (u0, un) = (units[0], units.len() as i64);
+    let (l0, ln) = (leaders[0], leaders.len() as i64);
     let steps = [
         format!(
             "WITH RECURSIVE seq(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM seq WHERE x < {matters}) \
@@ -106,20 +111,33 @@ pub async fn bulk_seed(store: &Store, tasks: i64, units: &[i64], leader: i64, cr
         ),
         format!(
             "WITH RECURSIVE seq(y) AS (SELECT 0 UNION ALL SELECT y + 1 FROM seq WHERE y < {tasks} - 1) \
-             INSERT INTO tasks (id, matter_id, matter_year, matter_seq, matter_kind, seq, content, requirements, deadline, lead_unit_id, urgency, state, registered_at, updated_at) \
+             INSERT INTO tasks (id, matter_id, matter_year, matter_seq, matter_kind, seq, content, requirements, deadline, lead_unit_id, urgency, state, registered_at, updated_at, search_text) \
              SELECT 1000000 + y, 1000001 + y / 5, 2026 - ((y / 5 + 1) % 3), y / 5 + 1, 'local', y % 5 + 1, \
              '督查内容' || y || CASE WHEN y % 1000 = 7 THEN '燃气安全' ELSE '' END, '按时报送', \
              '2026-' || CASE WHEN y % 12 < 9 THEN '0' ELSE '' END || (y % 12 + 1) || '-' || CASE WHEN y % 28 < 9 THEN '0' ELSE '' END || (y % 28 + 1), \
              {u0} + (y % {un}), CASE WHEN y % 10 = 0 THEN 'urgent' ELSE 'normal' END, \
              CASE y % 6 WHEN 0 THEN 'assigned' WHEN 1 THEN 'in_progress' WHEN 2 THEN 'awaiting_confirmation' WHEN 3 THEN 'completed' WHEN 4 THEN 'closed' ELSE 'in_progress' END, \
-             {now}, {now} - y FROM seq"
+             {now}, {now} - y, \
+             '督查事项' || (y / 5 + 1) || ' 督查内容' || y || CASE WHEN y % 1000 = 7 THEN '燃气安全' ELSE '' END FROM seq"
         ),
         "INSERT INTO task_units (task_id, unit_id, is_lead) SELECT id, lead_unit_id, 1 FROM tasks WHERE id >= 1000000".to_owned(),
-        format!("INSERT INTO task_leaders (task_id, user_id) SELECT id, {leader} FROM tasks WHERE id >= 1000000 AND id % 3 = 0"),
+        format!("INSERT INTO task_leaders (task_id, user_id) SELECT id, {l0} + (id % {ln}) FROM tasks WHERE id >= 1000000"),
+        // One cooperating unit on every fourth task.
+        format!("INSERT INTO task_units (task_id, unit_id, is_lead) SELECT id, {u0} + ((lead_unit_id - {u0} + 1) % {un}), 0 FROM tasks WHERE id >= 1000000 AND id % 4 = 0"),
     ];
+    let mut steps = steps.to_vec();
+    if store.backend == Backend::Sqlite {
+        steps.push("INSERT INTO task_search (rowid, text) SELECT id, search_text FROM tasks WHERE id >= 1000000".to_owned());
+    }
     for sql in steps {
-        sqlx::query(&sql).execute(&store.pool).await.unwrap_or_else(|e| panic!("bulk seed failed: {e}\n{sql}"));
+        sqlx::query(&sql)
+            .execute(&store.pool)
+            .await
+            .unwrap_or_else(|e| panic!("bulk seed failed: {e}\n{sql}"));
     }
     // Both backends plan better with fresh statistics.
-    sqlx::query("ANALYZE").execute(&store.pool).await.expect("analyze");
+    sqlx::query("ANALYZE")
+        .execute(&store.pool)
+        .await
+        .expect("analyze");
 }

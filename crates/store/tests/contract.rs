@@ -683,6 +683,45 @@ async fn ledger_filters_pages_counts_and_scopes() {
             .total,
         3
     );
+    let kw3 = LedgerFilter {
+        keyword: Some("燃气安全".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        o.store
+            .ledger(&o.office, &kw3, LedgerSort::Ledger, None, 50)
+            .await
+            .expect("l")
+            .total,
+        3,
+        "indexed keyword"
+    );
+    let by_title = LedgerFilter {
+        keyword: Some("事项2".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        o.store
+            .ledger(&o.office, &by_title, LedgerSort::Ledger, None, 50)
+            .await
+            .expect("l")
+            .total,
+        5,
+        "the matter's title is searched too"
+    );
+    let quote = LedgerFilter {
+        keyword: Some("\"燃气\" OR x".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        o.store
+            .ledger(&o.office, &quote, LedgerSort::Ledger, None, 50)
+            .await
+            .expect("l")
+            .total,
+        0,
+        "search syntax is literal"
+    );
     let pct = LedgerFilter {
         keyword: Some("%".into()),
         ..Default::default()

@@ -74,16 +74,26 @@ CREATE TABLE tasks (
     finished_at BIGINT,
     closed_at BIGINT,
     close_remark TEXT,
+    -- matter title and task content, for keyword search
+    search_text TEXT NOT NULL DEFAULT '',
     updated_at BIGINT NOT NULL,
     UNIQUE (matter_id, seq)
 );
-CREATE INDEX ix_tasks_ledger ON tasks(matter_year DESC, matter_seq, seq);
-CREATE INDEX ix_tasks_state ON tasks(state, matter_year, matter_seq, seq);
-CREATE INDEX ix_tasks_kind ON tasks(matter_kind, matter_year, matter_seq, seq);
-CREATE INDEX ix_tasks_urgency ON tasks(urgency, matter_year, matter_seq, seq);
-CREATE INDEX ix_tasks_deadline ON tasks(deadline, id);
-CREATE INDEX ix_tasks_updated ON tasks(updated_at, id);
+-- Each ledger index starts with one filter, then the ledger order, then the other narrow filter
+-- columns: any combination of filters is counted from the index alone, without reading rows.
+CREATE INDEX ix_tasks_ledger ON tasks(matter_year DESC, matter_seq, seq, state, matter_kind, urgency, deadline);
+CREATE INDEX ix_tasks_state ON tasks(state, matter_year DESC, matter_seq, seq, matter_kind, urgency, deadline);
+CREATE INDEX ix_tasks_kind ON tasks(matter_kind, matter_year DESC, matter_seq, seq, state, urgency, deadline);
+CREATE INDEX ix_tasks_urgency ON tasks(urgency, matter_year DESC, matter_seq, seq, state, matter_kind, deadline);
+-- open tasks by deadline: the overdue filter reads only these
+CREATE INDEX ix_tasks_open_deadline ON tasks(deadline, id) WHERE state NOT IN ('completed', 'closed');
+CREATE INDEX ix_tasks_deadline ON tasks(deadline, id, state, matter_kind, urgency, matter_year);
+CREATE INDEX ix_tasks_updated ON tasks(updated_at, id, state, matter_kind, urgency, matter_year, deadline);
 CREATE INDEX ix_tasks_lead_unit ON tasks(lead_unit_id);
+
+-- Keyword search: trigram index serving LIKE '%…%' on search_text.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX ix_tasks_search ON tasks USING gin (search_text gin_trgm_ops);
 
 CREATE TABLE task_leaders (task_id BIGINT NOT NULL REFERENCES tasks(id), user_id BIGINT NOT NULL REFERENCES users(id), PRIMARY KEY (task_id, user_id));
 CREATE INDEX ix_task_leaders_user ON task_leaders(user_id, task_id);

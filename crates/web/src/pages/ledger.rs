@@ -128,6 +128,7 @@ fn enc(s: &str) -> String {
 
 struct Row {
     ledger_no: String,
+    seq: i64,
     matter_id: i64,
     matter_title: String,
     task_id: i64,
@@ -267,6 +268,7 @@ fn row(r: &LedgerRow, names: &Names, today: chrono::NaiveDate) -> Row {
     let t = &r.task;
     Row {
         ledger_no: r.ledger_no.clone(),
+        seq: t.seq,
         matter_id: t.matter_id.0,
         matter_title: r.matter_title.clone(),
         task_id: t.id.0,
