@@ -203,6 +203,15 @@ async fn act_b(
     o.store.act_on_bulletin(who, id, v, cmd, &meta()).await
 }
 
+/// How many tasks of the ledger `who` sees under `f`.
+async fn total(store: &Store, who: &Actor, f: &LedgerFilter) -> i64 {
+    store
+        .ledger(who, f, LedgerSort::Ledger, None, 50)
+        .await
+        .expect("ledger")
+        .total
+}
+
 fn is_domain(r: &Result<Change, StoreError>, pred: fn(&DomainError) -> bool) -> bool {
     matches!(r, Err(StoreError::Domain(d)) if pred(d))
 }
@@ -651,61 +660,28 @@ async fn ledger_filters_pages_counts_and_scopes() {
         unit: Some(o.dept_a),
         ..Default::default()
     };
-    assert_eq!(
-        o.store
-            .ledger(&o.office, &by_unit, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
-        5
-    );
+    assert_eq!(total(&o.store, &o.office, &by_unit).await, 5);
     let overdue = LedgerFilter {
         overdue: true,
         ..Default::default()
     };
-    assert_eq!(
-        o.store
-            .ledger(&o.office, &overdue, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
-        2
-    );
+    assert_eq!(total(&o.store, &o.office, &overdue).await, 2);
     let kw = LedgerFilter {
         keyword: Some("燃气".into()),
         ..Default::default()
     };
-    assert_eq!(
-        o.store
-            .ledger(&o.office, &kw, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
-        3
-    );
+    assert_eq!(total(&o.store, &o.office, &kw).await, 3);
     let kw3 = LedgerFilter {
         keyword: Some("燃气安全".into()),
         ..Default::default()
     };
-    assert_eq!(
-        o.store
-            .ledger(&o.office, &kw3, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
-        3,
-        "indexed keyword"
-    );
+    assert_eq!(total(&o.store, &o.office, &kw3).await, 3, "indexed keyword");
     let by_title = LedgerFilter {
         keyword: Some("事项2".into()),
         ..Default::default()
     };
     assert_eq!(
-        o.store
-            .ledger(&o.office, &by_title, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
+        total(&o.store, &o.office, &by_title).await,
         5,
         "the matter's title is searched too"
     );
@@ -714,11 +690,7 @@ async fn ledger_filters_pages_counts_and_scopes() {
         ..Default::default()
     };
     assert_eq!(
-        o.store
-            .ledger(&o.office, &quote, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
+        total(&o.store, &o.office, &quote).await,
         0,
         "search syntax is literal"
     );
@@ -727,11 +699,7 @@ async fn ledger_filters_pages_counts_and_scopes() {
         ..Default::default()
     };
     assert_eq!(
-        o.store
-            .ledger(&o.office, &pct, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
+        total(&o.store, &o.office, &pct).await,
         0,
         "LIKE wildcards are literal"
     );
@@ -739,40 +707,15 @@ async fn ledger_filters_pages_counts_and_scopes() {
         state: Some(TaskState::Draft),
         ..Default::default()
     };
-    assert_eq!(
-        o.store
-            .ledger(&o.office, &state, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
-        15
-    );
+    assert_eq!(total(&o.store, &o.office, &state).await, 15);
     // Scope: a unit sees its own tasks, the area leader those of the portfolio, an admin none.
+    assert_eq!(total(&o.store, &o.staff_c, &all).await, 5);
     assert_eq!(
-        o.store
-            .ledger(&o.staff_c, &all, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
-        5
-    );
-    assert_eq!(
-        o.store
-            .ledger(&o.leader, &all, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
+        total(&o.store, &o.leader, &all).await,
         15,
         "leader of every task"
     );
-    assert_eq!(
-        o.store
-            .ledger(&o.admin, &all, LedgerSort::Ledger, None, 50)
-            .await
-            .expect("l")
-            .total,
-        0
-    );
+    assert_eq!(total(&o.store, &o.admin, &all).await, 0);
     let rows = o
         .store
         .ledger(&o.staff_a, &all, LedgerSort::Ledger, None, 50)
