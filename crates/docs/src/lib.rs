@@ -1,5 +1,13 @@
-//! Duban's document writers. For now: the ledger (督查工作台账) as .xlsx in the office's usual
-//! column layout. The web layer turns domain rows into `LedgerLine`s; this crate only lays out.
+//! Duban's document writers: the ledger (督查工作台账) as .xlsx in the office's usual column
+//! layout, and official documents (公文) in GB/T 9704-2012 form as .docx ([`official`]).
+//! The web layer turns domain rows into plain data; this crate only lays out.
+
+pub mod official;
+
+pub use official::{
+    Block, BulletinIssue, DocxError, Fonts, NoticeTask, OfficialDoc, Signature, SupervisionNotice,
+    Table, TableRow, bulletin_issue, docx, supervision_notice,
+};
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
