@@ -137,6 +137,13 @@ pub async fn bulk_seed(store: &Store, tasks: i64, units: &[i64], leaders: &[i64]
     }
     // Fresh statistics, as a running system has them; on PostgreSQL also the visibility map
     // (autovacuum's work), without which no index-only scan is possible.
-    let analyze = if store.backend == Backend::Postgres { "VACUUM ANALYZE" } else { "ANALYZE" };
-    sqlx::query(analyze).execute(&store.pool).await.expect("analyze");
+    let analyze = if store.backend == Backend::Postgres {
+        "VACUUM ANALYZE"
+    } else {
+        "ANALYZE"
+    };
+    sqlx::query(analyze)
+        .execute(&store.pool)
+        .await
+        .expect("analyze");
 }

@@ -202,13 +202,24 @@ pub struct Step {
 impl Step {
     pub fn from(r: &AuditRecord) -> Step {
         let link = match (r.action.as_str(), r.object_type.as_str()) {
-            ("matter.issue_notice", _) => Some((format!("/matters/{}/notice", r.object_id), "督办通知")),
-            ("bulletin.publish", _) => Some((format!("/bulletins/{}/print", r.object_id), "通报正文")),
+            ("matter.issue_notice", _) => {
+                Some((format!("/matters/{}/notice", r.object_id), "督办通知"))
+            }
+            ("bulletin.publish", _) => {
+                Some((format!("/bulletins/{}/print", r.object_id), "通报正文"))
+            }
             (_, "bulletin") => Some((format!("/bulletins/{}", r.object_id), "查看通报")),
-            (a, "task") if a.starts_with("task.report") => Some((format!("/tasks/{}", r.object_id), "落实情况及附件")),
+            (a, "task") if a.starts_with("task.report") => {
+                Some((format!("/tasks/{}", r.object_id), "落实情况及附件"))
+            }
             _ => None,
         };
-        Step { at: cn_datetime(r.at), who: r.actor_name.clone(), what: r.summary.clone(), link }
+        Step {
+            at: cn_datetime(r.at),
+            who: r.actor_name.clone(),
+            what: r.summary.clone(),
+            link,
+        }
     }
 }
 
