@@ -145,6 +145,17 @@ impl Api {
         self.ok(&format!("/api/v1/bulletins/{id}/actions"), body)
             .await
     }
+    async fn bytes(&self, path: &str) -> Vec<u8> {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.bytes().await.expect("bytes").to_vec()
+    }
     async fn todo(&self) -> Vec<Value> {
         let (s, v) = self.get("/api/v1/work").await;
         assert_eq!(s, StatusCode::OK);
@@ -408,6 +419,59 @@ async fn procedure_b_end_to_end_as_the_real_roles() {
         )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
+
+    // The documents and the archive package (归档备查).
+    let notice = office
+        .bytes(&format!("/api/v1/matters/{mid}/notice.docx"))
+        .await;
+    assert!(notice.starts_with(b"PK"), "the notice is a .docx");
+    let issue_docx = office
+        .bytes(&format!("/api/v1/bulletins/{bid}/issue.docx"))
+        .await;
+    assert!(issue_docx.starts_with(b"PK"));
+    let package = office
+        .bytes(&format!("/api/v1/matters/{mid}/archive.zip"))
+        .await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(package)).expect("zip");
+    let names: Vec<String> = (0..zip.len())
+        .map(|i| zip.by_index(i).expect("entry").name().to_owned())
+        .collect();
+    for part in [
+        "00-归档目录.txt",
+        "01-办理过程.txt",
+        "02-领导批示.txt",
+        "03-督办通知-张督办",
+        "04-督查通报-张范督查",
+        "05-督查工作台账.xlsx",
+        "任务1/落实情况.txt",
+        "任务1/附件/",
+        "任务2/落实情况.txt",
+    ] {
+        assert!(
+            names.iter().any(|n| n.contains(part)),
+            "archive lacks {part}: {names:?}"
+        );
+    }
+    let index = names
+        .iter()
+        .find(|n| n.ends_with("00-归档目录.txt"))
+        .expect("index")
+        .clone();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(&index).expect("index"), &mut text)
+        .expect("read");
+    assert!(
+        text.contains("归档号：GD-") && text.contains("优化营商环境专项行动"),
+        "{text}"
+    );
+    let (s, _) = jjfz
+        .get(&format!("/api/v1/matters/{mid}/archive.zip"))
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "units do not download archive packages"
+    );
 
     // The timeline holds every step with who did it.
     let steps: Vec<String> = m["timeline"]

@@ -516,6 +516,7 @@ impl Store {
             short_name: "张范".to_owned(),
             notice_no_format: "张督办〔{year}〕{n}号".to_owned(),
             default_scope: "街道党工委、办事处领导班子成员，各部门、各社区（村）".to_owned(),
+            ..OrgSettings::default()
         };
         self.save_settings(None, &settings, &meta).await?;
         let mut demo = Demo {

@@ -70,6 +70,11 @@ pub struct OrgSettings {
     pub notice_no_format: String,
     /// 印发范围 offered by default
     pub default_scope: String,
+    /// Font names for .docx documents (offices substitute fonts): title, body, 一、 and （一） headings.
+    pub font_title: String,
+    pub font_body: String,
+    pub font_heading1: String,
+    pub font_heading2: String,
 }
 
 impl OrgSettings {
@@ -90,6 +95,10 @@ impl Default for OrgSettings {
             short_name: "街道".to_owned(),
             notice_no_format: "督办〔{year}〕{n}号".to_owned(),
             default_scope: "街道党工委、办事处领导班子成员，各部门、各社区".to_owned(),
+            font_title: "方正小标宋简体".to_owned(),
+            font_body: "仿宋_GB2312".to_owned(),
+            font_heading1: "黑体".to_owned(),
+            font_heading2: "楷体_GB2312".to_owned(),
         }
     }
 }
@@ -141,6 +150,10 @@ impl Store {
                 "short_name" => s.short_name = v,
                 "notice_no_format" => s.notice_no_format = v,
                 "default_scope" => s.default_scope = v,
+                "font_title" => s.font_title = v,
+                "font_body" => s.font_body = v,
+                "font_heading1" => s.font_heading1 = v,
+                "font_heading2" => s.font_heading2 = v,
                 _ => {}
             }
         }
@@ -162,12 +175,24 @@ impl Store {
         }
         duban_domain::input::required_text("单位名称", &s.org_name, 60)?;
         duban_domain::input::required_text("简称", &s.short_name, 20)?;
+        for (field, v) in [
+            ("标题字体", &s.font_title),
+            ("正文字体", &s.font_body),
+            ("一级标题字体", &s.font_heading1),
+            ("二级标题字体", &s.font_heading2),
+        ] {
+            duban_domain::input::required_text(field, v, 40)?;
+        }
         let mut tx = self.begin_write().await?;
         for (k, v) in [
             ("org_name", &s.org_name),
             ("short_name", &s.short_name),
             ("notice_no_format", &s.notice_no_format),
             ("default_scope", &s.default_scope),
+            ("font_title", &s.font_title),
+            ("font_body", &s.font_body),
+            ("font_heading1", &s.font_heading1),
+            ("font_heading2", &s.font_heading2),
         ] {
             sqlx::query("DELETE FROM settings WHERE key = $1")
                 .bind(k)

@@ -4,6 +4,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+mod documents;
 pub mod error;
 pub mod pages;
 mod view;

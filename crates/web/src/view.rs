@@ -71,7 +71,7 @@ pub struct Names {
 }
 
 impl Names {
-    pub async fn load(state: &AppState) -> Result<Names, PageError> {
+    pub async fn load(state: &AppState) -> Result<Names, duban_store::StoreError> {
         Ok(Names {
             units: state.store.units().await?,
             users: state.store.users().await?,

@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/matters/{id}", get(matter))
         .route("/matters/{id}/tasks", post(add_task))
         .route("/matters/{id}/actions", post(matter_action))
+        .route("/matters/{id}/notice.docx", get(notice_docx))
+        .route("/matters/{id}/archive.zip", get(archive_zip))
         .route("/tasks/{id}", get(task))
         .route("/tasks/{id}/actions", post(task_action))
         .route("/tasks/{id}/reports", post(task_report))
@@ -46,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .route("/bulletins", post(create_bulletin))
         .route("/bulletins/{id}", get(bulletin).put(edit_bulletin))
         .route("/bulletins/{id}/actions", post(bulletin_action))
+        .route("/bulletins/{id}/issue.docx", get(issue_docx))
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -60,7 +63,7 @@ pub fn router() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "督办 Duban API", version = "1", description = "街道督查督办系统的 JSON 接口。先 POST /api/v1/session 取得令牌，再以 `Authorization: Bearer <令牌>` 调用其余接口。错误统一为 {code, message}。"),
-    paths(create_session, end_session, me, work, ledger, units, users, create_matter, matter, add_task, matter_action, task, task_action, task_report, attachment, create_bulletin, bulletin, edit_bulletin, bulletin_action),
+    paths(create_session, end_session, me, work, ledger, units, users, create_matter, matter, add_task, matter_action, task, task_action, task_report, attachment, create_bulletin, bulletin, edit_bulletin, bulletin_action, notice_docx, archive_zip, issue_docx),
     components(schemas(ErrorBody, LoginBody, TokenBody, MeBody, WorkItemBody, LedgerBody, LedgerRowBody, UnitBody, UserBody, NewMatterBody, NewTaskBody, CreatedBody, MatterBody, TaskBody, ActionBody, OfferedBody, ReceiptBody, ReportBody, AttachmentBody, StepBody, InstructionBody, BulletinSummary, NewBulletinBody, BulletinBody, EditBulletinBody, BulletinActionBody, ReportUploadForm)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -470,4 +473,50 @@ async fn bulletin_action(
         .act_on_bulletin(&u.actor, BulletinId(id), b.version, cmd, &ip.meta())
         .await?;
     bulletin(State(state), ApiUser(u), Path(id)).await
+}
+
+/// 督办通知 as .docx (GB/T 9704), once issued.
+#[utoipa::path(get, path = "/api/v1/matters/{id}/notice.docx", params(("id" = i64, Path)), responses(
+    (status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (status = 409, body = ErrorBody)))]
+async fn notice_docx(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let (name, bytes) = crate::documents::notice_docx(&state, &u.actor, MatterId(id)).await?;
+    Ok(crate::documents::download(
+        &name,
+        crate::documents::DOCX_TYPE,
+        bytes,
+    ))
+}
+
+/// The archive package (归档备查) of a closed matter: documents, reports, attachments, timeline, index.
+#[utoipa::path(get, path = "/api/v1/matters/{id}/archive.zip", params(("id" = i64, Path)), responses(
+    (status = 200, content_type = "application/zip"), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn archive_zip(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    ip: ClientIp,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let (name, bytes) =
+        crate::documents::archive_zip(&state, &u.actor, MatterId(id), &ip.meta()).await?;
+    Ok(crate::documents::download(&name, "application/zip", bytes))
+}
+
+/// A published bulletin as its periodical issue (.docx).
+#[utoipa::path(get, path = "/api/v1/bulletins/{id}/issue.docx", params(("id" = i64, Path)), responses(
+    (status = 200, content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), (status = 409, body = ErrorBody)))]
+async fn issue_docx(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let (name, bytes) = crate::documents::bulletin_docx(&state, &u.actor, BulletinId(id)).await?;
+    Ok(crate::documents::download(
+        &name,
+        crate::documents::DOCX_TYPE,
+        bytes,
+    ))
 }

@@ -397,6 +397,14 @@ struct SettingsForm {
     notice_no_format: String,
     #[serde(default)]
     default_scope: String,
+    #[serde(default)]
+    font_title: String,
+    #[serde(default)]
+    font_body: String,
+    #[serde(default)]
+    font_heading1: String,
+    #[serde(default)]
+    font_heading2: String,
 }
 
 async fn save_settings(
@@ -409,6 +417,10 @@ async fn save_settings(
         short_name: f.form.short_name.trim().to_owned(),
         notice_no_format: f.form.notice_no_format.trim().to_owned(),
         default_scope: f.form.default_scope.trim().to_owned(),
+        font_title: f.form.font_title.trim().to_owned(),
+        font_body: f.form.font_body.trim().to_owned(),
+        font_heading1: f.form.font_heading1.trim().to_owned(),
+        font_heading2: f.form.font_heading2.trim().to_owned(),
     };
     state
         .store

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/bulletins/{id}/edit", post(edit))
         .route("/bulletins/{id}/act", post(act))
         .route("/bulletins/{id}/print", get(print))
+        .route("/bulletins/{id}/issue.docx", get(issue_docx))
 }
 
 struct Line {
@@ -285,4 +286,18 @@ async fn print(
         org: settings.org_name,
     };
     render(&view)
+}
+
+async fn issue_docx(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (name, bytes) =
+        crate::documents::bulletin_docx(&state, &user.actor, BulletinId(id)).await?;
+    Ok(crate::documents::download(
+        &name,
+        crate::documents::DOCX_TYPE,
+        bytes,
+    ))
 }

@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/matters/{id}/tasks", post(add_task))
         .route("/tasks/{id}/remove", post(remove_task))
         .route("/matters/{id}/notice", get(notice_print))
+        .route("/matters/{id}/notice.docx", get(notice_docx))
+        .route("/matters/{id}/archive.zip", get(archive_zip))
 }
 
 #[derive(Template)]
@@ -177,6 +179,7 @@ struct MatterView {
     instructions: Vec<InstructionLine>,
     bulletins: Vec<BulletinLink>,
     can_compile: bool,
+    can_download_archive: bool,
     timeline: Vec<Step>,
 }
 
@@ -248,6 +251,11 @@ async fn matter_page(
             })
             .collect(),
         can_compile,
+        can_download_archive: a.sees_all_matters()
+            && matches!(
+                m.state,
+                duban_domain::MatterState::Closed | duban_domain::MatterState::Archived
+            ),
         timeline,
     };
     render(&view)
@@ -397,4 +405,28 @@ async fn notice_print(
         instruction,
     };
     render(&view)
+}
+
+async fn notice_docx(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (name, bytes) = crate::documents::notice_docx(&state, &user.actor, MatterId(id)).await?;
+    Ok(crate::documents::download(
+        &name,
+        crate::documents::DOCX_TYPE,
+        bytes,
+    ))
+}
+
+async fn archive_zip(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    ip: crate::auth::ClientIp,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (name, bytes) =
+        crate::documents::archive_zip(&state, &user.actor, MatterId(id), &ip.meta()).await?;
+    Ok(crate::documents::download(&name, "application/zip", bytes))
 }
