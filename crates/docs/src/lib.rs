@@ -49,6 +49,19 @@ pub struct LedgerLine {
 #[error("生成台账文件失败：{0}")]
 pub struct DocError(#[from] XlsxError);
 
+/// An .xlsx cell holds at most 32 767 characters.
+fn cell_text(v: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 32_000;
+    if v.chars().count() <= MAX {
+        std::borrow::Cow::Borrowed(v)
+    } else {
+        std::borrow::Cow::Owned(format!(
+            "{}…（全文见系统）",
+            v.chars().take(MAX).collect::<String>()
+        ))
+    }
+}
+
 /// The ledger workbook: a title row, the header, one row per task, frozen panes and print setup.
 pub fn ledger_xlsx(title: &str, lines: &[LedgerLine]) -> Result<Vec<u8>, DocError> {
     let mut wb = Workbook::new();
@@ -105,7 +118,7 @@ pub fn ledger_xlsx(title: &str, lines: &[LedgerLine]) -> Result<Vec<u8>, DocErro
             &l.remark,
         ];
         for (c, v) in values.iter().enumerate() {
-            ws.write_with_format(r, (c + 1) as u16, v.as_str(), &cell)?;
+            ws.write_with_format(r, (c + 1) as u16, cell_text(v).as_ref(), &cell)?;
         }
     }
     ws.set_freeze_panes(2, 0)?;

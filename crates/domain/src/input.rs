@@ -137,6 +137,9 @@ impl NewTask {
         if deadline < today {
             return Err(DomainError::invalid("落实时限", "不能早于今天"));
         }
+        if deadline > today + chrono::Duration::days(3660) {
+            return Err(DomainError::invalid("落实时限", "不能晚于十年之后"));
+        }
         if raw.leaders.is_empty() {
             return Err(DomainError::invalid("责任领导", "至少选择一位责任领导"));
         }

@@ -64,6 +64,14 @@ impl Role {
         }
     }
 
+    /// 三员: system, security and audit administrators, who hold no other role.
+    pub fn is_admin_role(self) -> bool {
+        matches!(
+            self,
+            Role::SystemAdmin | Role::SecurityAdmin | Role::AuditAdmin
+        )
+    }
+
     pub fn from_code(code: &str) -> Result<Role, DomainError> {
         Role::ALL
             .into_iter()
@@ -150,12 +158,12 @@ impl Actor {
         self.unit_id == unit && (self.has(Role::UnitHead) || self.has(Role::UnitStaff))
     }
 
-    /// Leaders and the office see the whole ledger; the discipline committee reads it too.
+    /// Leaders and the office see the whole ledger. The discipline committee sees what is
+    /// referred to it (issue 5), not the ledger.
     pub fn sees_all_matters(&self) -> bool {
         self.has(Role::PrincipalLeader)
             || self.has(Role::SupervisionLeader)
             || self.has(Role::SupervisionOffice)
-            || self.has(Role::Discipline)
     }
 
     pub fn is_admin(&self) -> bool {

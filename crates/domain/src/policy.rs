@@ -49,8 +49,8 @@ pub fn can_view_matter(actor: &Actor, tasks: &[Task]) -> bool {
     actor.sees_all_matters() || tasks.iter().any(|t| can_view_task(actor, t))
 }
 
-/// Bulletins are the office's and the leaders' until published; then everyone in the ledger
-/// scope of a covered matter may read them.
+/// Bulletins are the office's and the leaders' until published; then those who see one of the
+/// covered matters may read them (the store checks that part).
 pub fn can_view_bulletin_draft(actor: &Actor) -> bool {
     actor.sees_all_matters()
 }
@@ -60,9 +60,20 @@ pub fn can_manage_org(actor: &Actor) -> bool {
     actor.has(Role::SystemAdmin)
 }
 
-/// Passwords, lockouts and sessions.
+/// Passwords, lockouts and sessions: the security admin's alone (三员分立).
 pub fn can_manage_security(actor: &Actor) -> bool {
-    actor.has(Role::SecurityAdmin) || actor.has(Role::SystemAdmin)
+    actor.has(Role::SecurityAdmin)
+}
+
+/// A role set an account may hold: an administrator role stands alone (三员分立).
+pub fn check_role_set(roles: &[Role]) -> Result<(), crate::DomainError> {
+    if roles.iter().any(|r| r.is_admin_role()) && roles.len() > 1 {
+        return Err(crate::DomainError::invalid(
+            "角色",
+            "系统管理员、安全管理员、审计管理员须单独设置，不能兼任其他角色（三员分立）",
+        ));
+    }
+    Ok(())
 }
 
 /// The audit log is the audit admin's alone (三员分立).

@@ -567,9 +567,12 @@ pub fn decide_task(
                 return Err(DomainError::state("任务须经责任领导确认办结后方可销号"));
             }
             let finished = task.finished_at.unwrap_or(i64::MAX);
+            // The bulletin must report the completion: compiled (and so reviewed and instructed)
+            // after the task was finished, and published.
             let reported = ctx.bulletins.iter().any(|b| {
                 b.state == BulletinState::Published
                     && b.matter_ids.contains(&ctx.matter.id)
+                    && b.created_at >= finished
                     && b.published_at.is_some_and(|p| p >= finished)
             });
             if !reported {

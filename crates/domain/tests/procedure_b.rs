@@ -1687,14 +1687,34 @@ fn every_confirm_item_goes_to_someone_who_may_confirm() {
 }
 
 #[test]
-fn a_closed_matter_asks_only_for_the_archive() {
-    // The bulletin is drafted while the tasks are still under way, and published after they finish.
+fn a_bulletin_compiled_before_completion_does_not_allow_closing() {
     let mut w = World::dispatched();
     w.run(&[(Who::Office, create(Cover::Matter))]);
+    w.sign_all(0);
+    w.run(&[
+        (w.lead_of(0), report_final(0)),
+        (Who::Area, confirm(0)),
+        (Who::Office, submit_review(0)),
+        (Who::Supervision, review(0)),
+        (Who::Principal, instruct(0)),
+        (Who::Office, publish(0)),
+    ]);
+    let e = w
+        .try_op(Who::Office, &close(0), NOW)
+        .expect_err("the bulletin predates the completion");
+    assert!(matches!(e, DomainError::InvalidState(_)), "{e:?}");
+}
+
+#[test]
+fn a_closed_matter_asks_only_for_the_archive() {
+    // Both tasks finish; the bulletin that reports them is compiled, reviewed, instructed and
+    // published; closing the last task leaves only the archive to do.
+    let mut w = World::dispatched();
     for t in 0..2 {
         w.sign_all(t);
         w.run(&[(w.lead_of(t), report_final(t)), (Who::Area, confirm(t))]);
     }
+    w.run(&[(Who::Office, create(Cover::Matter))]);
     w.run(&[
         (Who::Office, submit_review(0)),
         (Who::Supervision, review(0)),

@@ -80,6 +80,16 @@ enum AdminCommand {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Set a user's password (the only way for administrator accounts, 三员分立); ends the
+    /// user's sessions and lifts a lockout. Password as for create-user.
+    SetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long)]
+        database: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -160,6 +170,29 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let store = connect(&cfg).await?;
             create_user(&store, username, name, roles, unit, org, password).await?;
         }
+        Command::Admin {
+            command:
+                AdminCommand::SetPassword {
+                    username,
+                    password,
+                    database,
+                },
+        } => {
+            if let Some(d) = database {
+                cfg.database_url = d;
+            }
+            let store = connect(&cfg).await?;
+            let Some((id, _, _)) = store.credentials(&username).await? else {
+                bail!("用户 {username} 不存在");
+            };
+            let hash = duban_web::auth::hash_password(&read_password(password)?)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            store
+                .set_password(None, id, &hash, &Meta { ip: "cli".into() })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("已重置用户 {username} 的密码，并注销其全部会话。");
+        }
         Command::Audit {
             command: AuditCommand::Verify { database },
         } => {
@@ -234,16 +267,8 @@ async fn create_user(
         .map(|r| Role::from_code(r))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let password = match password.or_else(|| std::env::var("DUBAN_PASSWORD").ok()) {
-        Some(p) => p,
-        None => {
-            eprintln!("请输入新用户的密码（至少8位，含字母和数字），回车结束：");
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line)?;
-            line.trim_end_matches(['\r', '\n']).to_owned()
-        }
-    };
-    let hash = duban_web::auth::hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = duban_web::auth::hash_password(&read_password(password)?)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let meta = Meta { ip: "cli".into() };
     let mut units = store.units().await?;
     if units.is_empty() {
@@ -281,4 +306,15 @@ async fn create_user(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("已创建用户 {}（编号 {}）。", input.username, id.0);
     Ok(())
+}
+
+/// The password from the flag, else DUBAN_PASSWORD, else one line of standard input.
+fn read_password(flag: Option<String>) -> anyhow::Result<String> {
+    if let Some(p) = flag.or_else(|| std::env::var("DUBAN_PASSWORD").ok()) {
+        return Ok(p);
+    }
+    eprintln!("请输入密码（至少8位，含字母和数字），回车结束：");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

@@ -563,10 +563,51 @@ async fn forbidden_actions_are_refused_and_other_units_see_nothing() {
     assert_eq!(ledger["total"], 0);
     let (_, ledger) = jjfz.get("/api/v1/ledger?q=营商环境").await;
     assert_eq!(ledger["total"], 1, "the lead unit sees its own task only");
-    // The system admin sees no business data (三员分立).
+    let m = jjfz.matter(mid).await;
+    assert_eq!(
+        m["tasks"].as_array().expect("tasks").len(),
+        1,
+        "nor the other units' tasks of the same matter"
+    );
+    assert!(
+        m["timeline"]
+            .as_array()
+            .expect("timeline")
+            .iter()
+            .all(|s| s["object_type"] != "task" || s["object_id"] == t1),
+        "nor their steps in the timeline"
+    );
+    // Framework rejections are answered as JSON in Chinese too.
+    let (s, v) = jjfz.get("/api/v1/tasks/abc").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(v["code"], "invalid_input");
+    assert!(
+        v["message"]
+            .as_str()
+            .expect("m")
+            .starts_with("请求参数有误"),
+        "{v}"
+    );
+    // The system admin sees no business data (三员分立), not even published bulletins.
     let admin = app.login("admin").await;
     let (_, ledger) = admin.get("/api/v1/ledger").await;
     assert_eq!(ledger["total"], 0);
+    let pages = Pages::login(&app, "admin").await;
+    let (_, html) = pages.get("/bulletins").await;
+    assert!(
+        !html.contains("/bulletins/1\""),
+        "no bulletin is listed for the admin"
+    );
+    // …and cannot reset passwords, which is the security admin's duty.
+    let (_, users) = pages.get("/admin/users").await;
+    let csrf = csrf_of(&users);
+    let (s, _) = pages
+        .post(
+            "/admin/users/1/password",
+            &[("_csrf", csrf.as_str()), ("password", "Another@2026")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

@@ -114,7 +114,11 @@ pub async fn put(dir: &Path, name: &str, bytes: &[u8], max_bytes: u64) -> Result
             tokio::fs::create_dir_all(parent).await?;
         }
         // Write then rename, so a half-written file is never served.
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let tmp = path.with_extension(format!(
+            "tmp{}-{}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
         tokio::fs::write(&tmp, bytes).await?;
         tokio::fs::rename(&tmp, &path).await?;
     }

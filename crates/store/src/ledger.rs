@@ -684,16 +684,46 @@ impl Store {
         let matter = load_matter(&mut conn, id)
             .await?
             .ok_or_else(|| DomainError::not_found("督查事项"))?;
-        let tasks = load_tasks(&mut conn, id).await?;
+        let mut tasks = load_tasks(&mut conn, id).await?;
         if !can_view_matter(actor, &tasks) {
             return Err(DomainError::not_found("督查事项").into());
         }
-        let bulletins = bulletins_of_matter(&mut conn, id).await?;
+        let mut bulletins = bulletins_of_matter(&mut conn, id).await?;
+        if !actor.sees_all_matters() {
+            // A unit or an area leader sees its own tasks of the matter and published bulletins only.
+            tasks.retain(|t| duban_domain::policy::can_view_task(actor, t));
+            bulletins.retain(|b| b.state == BulletinState::Published);
+        }
         Ok(MatterView {
             matter,
             tasks,
             bulletins,
         })
+    }
+
+    /// The timeline of a matter as `actor` may read it: everything for leaders and the office;
+    /// for others the matter's own steps, their visible tasks' steps and published bulletins.
+    pub async fn timeline_for(
+        &self,
+        actor: &Actor,
+        v: &MatterView,
+    ) -> Result<Vec<crate::audit::AuditRecord>> {
+        let all = self.timeline(v.matter.id.0).await?;
+        if actor.sees_all_matters() {
+            return Ok(all);
+        }
+        Ok(all
+            .into_iter()
+            .filter(|r| match r.object_type.as_str() {
+                "matter" => true,
+                "task" => v.tasks.iter().any(|t| t.id.0 == r.object_id),
+                "bulletin" => {
+                    r.action == "bulletin.publish"
+                        && v.bulletins.iter().any(|b| b.id.0 == r.object_id)
+                }
+                _ => false,
+            })
+            .collect())
     }
 
     /// A task the actor may see, with everything its page shows.
@@ -861,21 +891,40 @@ impl Store {
         })
     }
 
-    /// Bulletins the actor may see, newest first.
+    /// Bulletins the actor may see, newest first: all for leaders and the office; published ones
+    /// covering a matter in the actor's scope for others.
     pub async fn bulletins(&self, actor: &Actor, limit: i64) -> Result<Vec<Bulletin>> {
         let mut conn = self.pool.acquire().await?;
-        let sql = if duban_domain::policy::can_view_bulletin_draft(actor) {
-            format!("SELECT {BULLETIN_COLS} FROM bulletins ORDER BY id DESC LIMIT $1")
-        } else {
-            format!(
-                "SELECT {BULLETIN_COLS} FROM bulletins WHERE state = 'published' ORDER BY id DESC LIMIT $1"
-            )
-        };
-        let rows = sqlx::query(&sql).bind(limit).fetch_all(&mut *conn).await?;
+        if duban_domain::policy::can_view_bulletin_draft(actor) {
+            let sql = format!("SELECT {BULLETIN_COLS} FROM bulletins ORDER BY id DESC LIMIT $1");
+            let rows = sqlx::query(&sql).bind(limit).fetch_all(&mut *conn).await?;
+            return bulletin_rows(&mut conn, rows).await;
+        }
+        let scope = ledger_where(
+            self.backend,
+            &ledger_scope(actor),
+            &LedgerFilter::default(),
+            china_date(now_ms()),
+        );
+        let sql = format!(
+            "SELECT {BULLETIN_COLS} FROM bulletins b WHERE b.state = 'published' AND EXISTS (SELECT 1 FROM bulletin_matters bm \
+             JOIN tasks t ON t.matter_id = bm.matter_id WHERE bm.bulletin_id = b.id AND {}) ORDER BY b.id DESC LIMIT ${}",
+            scope.parts.join(" AND "),
+            scope.binds.len() + 1
+        );
+        let mut q = sqlx::query(&sql);
+        for b in &scope.binds {
+            q = match b {
+                Bind::I(i) => q.bind(*i),
+                Bind::S(s) => q.bind(s.as_str()),
+            };
+        }
+        let rows = q.bind(limit).fetch_all(&mut *conn).await?;
         bulletin_rows(&mut conn, rows).await
     }
 
-    /// A bulletin with the tasks of the matters it covers, if the actor may see it.
+    /// A bulletin with the tasks of the matters it covers, if the actor may see it: drafts for
+    /// leaders and the office; a published one for those who see one of its matters.
     pub async fn bulletin_view(
         &self,
         actor: &Actor,
@@ -885,18 +934,23 @@ impl Store {
         let b = load_bulletin(&mut conn, id)
             .await?
             .ok_or_else(|| DomainError::not_found("督查通报"))?;
-        if b.state != BulletinState::Published
-            && !duban_domain::policy::can_view_bulletin_draft(actor)
-        {
+        let drafts = duban_domain::policy::can_view_bulletin_draft(actor);
+        if b.state != BulletinState::Published && !drafts {
             return Err(DomainError::not_found("督查通报").into());
         }
         let mut matters = Vec::new();
         let mut tasks = Vec::new();
         for m in &b.matter_ids {
             if let Some(matter) = load_matter(&mut conn, *m).await? {
-                tasks.extend(load_tasks(&mut conn, *m).await?);
-                matters.push(matter);
+                let of_matter = load_tasks(&mut conn, *m).await?;
+                if drafts || can_view_matter(actor, &of_matter) {
+                    matters.push(matter);
+                }
+                tasks.extend(of_matter);
             }
+        }
+        if matters.is_empty() {
+            return Err(DomainError::not_found("督查通报").into());
         }
         Ok((b, matters, tasks))
     }

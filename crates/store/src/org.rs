@@ -49,6 +49,7 @@ impl UserInput {
         if self.roles.is_empty() {
             return Err(DomainError::invalid("角色", "至少选择一个角色"));
         }
+        duban_domain::policy::check_role_set(&self.roles)?;
         if !self.portfolio.is_empty() && !self.roles.contains(&Role::AreaLeader) {
             return Err(DomainError::invalid(
                 "分管部门",
@@ -166,10 +167,10 @@ impl Store {
         s: &OrgSettings,
         meta: &Meta,
     ) -> Result<()> {
-        if !s.notice_no_format.contains("{n}") {
+        if !s.notice_no_format.contains("{n}") || !s.notice_no_format.contains("{year}") {
             return Err(DomainError::invalid(
                 "督办通知文号格式",
-                "须包含序号占位符 {n}，例如 张督办〔{year}〕{n}号",
+                "须包含年份 {year} 和序号 {n}，例如 张督办〔{year}〕{n}号（序号每年重新编排）",
             )
             .into());
         }

@@ -15,7 +15,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::audit::{AuditEntry, append};
 use crate::blobs::StoredBlob;
 use crate::ledger::{close_work, load_bulletin, load_matter, load_tasks, open_work, task_view};
-use crate::org::next_number;
+use crate::org::{OrgSettings, next_number};
 use crate::{Meta, Result, Store, now_ms};
 
 fn year_of(now: Millis) -> i32 {
@@ -32,8 +32,10 @@ impl Store {
         cmd: MatterCommand,
         meta: &Meta,
     ) -> Result<Change> {
-        let now = now_ms();
+        let settings = self.settings().await?;
         let mut tx = self.begin_write().await?;
+        // Taken under the writers' lock, so audit times never go backwards.
+        let now = now_ms();
         let matter = load_matter(&mut tx, id)
             .await?
             .ok_or_else(|| DomainError::not_found("督查事项"))?;
@@ -56,6 +58,7 @@ impl Store {
             meta,
             now,
             &[],
+            &settings,
         )
         .await?;
         tx.commit().await?;
@@ -72,8 +75,9 @@ impl Store {
         attachments: &[StoredBlob],
         meta: &Meta,
     ) -> Result<Change> {
-        let now = now_ms();
+        let settings = self.settings().await?;
         let mut tx = self.begin_write().await?;
+        let now = now_ms();
         let view = task_view(&mut tx, id)
             .await?
             .ok_or_else(|| DomainError::not_found("督办任务"))?;
@@ -98,6 +102,7 @@ impl Store {
             meta,
             now,
             attachments,
+            &settings,
         )
         .await?;
         tx.commit().await?;
@@ -112,10 +117,9 @@ impl Store {
         matter_ids: &[MatterId],
         meta: &Meta,
     ) -> Result<BulletinId> {
+        let mut tx = self.begin_write().await?;
         let now = now_ms();
         let today = china_date(now);
-        let settings = self.settings().await?;
-        let mut tx = self.begin_write().await?;
         let mut matters = Vec::new();
         let mut groups: [(&str, Vec<String>); 3] =
             [("已完成", vec![]), ("推进中", vec![]), ("滞后", vec![])];
@@ -129,7 +133,7 @@ impl Store {
             let tasks = load_tasks(&mut tx, *id).await?;
             for t in &tasks {
                 let latest: Option<String> = sqlx::query(
-                    "SELECT body FROM reports WHERE task_id = $1 ORDER BY id DESC LIMIT 1",
+                    "SELECT body FROM reports WHERE task_id = $1 AND status <> 'returned' ORDER BY id DESC LIMIT 1",
                 )
                 .bind(t.id.0)
                 .fetch_optional(&mut *tx)
@@ -187,7 +191,6 @@ impl Store {
                 matters.len()
             )
         };
-        let _ = settings;
         let id: i64 = sqlx::query(
             "INSERT INTO bulletins (year, title, body, state, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
         )
@@ -288,8 +291,9 @@ impl Store {
         cmd: BulletinCommand,
         meta: &Meta,
     ) -> Result<Change> {
-        let now = now_ms();
+        let settings = self.settings().await?;
         let mut tx = self.begin_write().await?;
+        let now = now_ms();
         let b = load_bulletin(&mut tx, id)
             .await?
             .ok_or_else(|| DomainError::not_found("督查通报"))?;
@@ -318,6 +322,7 @@ impl Store {
             meta,
             now,
             &[],
+            &settings,
         )
         .await?;
         // The timeline of every other covered matter shows the step too.
@@ -350,6 +355,7 @@ impl Store {
         meta: &Meta,
         now: Millis,
         attachments: &[StoredBlob],
+        settings: &OrgSettings,
     ) -> Result<()> {
         let year = year_of(now);
         let mut summary = change.summary.clone();
@@ -358,7 +364,7 @@ impl Store {
         match change.allocate {
             Some(Allocate::NoticeNo) => {
                 let n = next_number(tx, "notice", year).await?;
-                let no = self.settings().await?.notice_no(year, n);
+                let no = settings.notice_no(year, n);
                 summary = format!("{summary}（{no}）");
                 if let Some(m) = matter.as_mut() {
                     m.notice_no = Some(no);
@@ -374,7 +380,7 @@ impl Store {
             }
             Some(Allocate::IssueNo) => {
                 let n = next_number(tx, "periodical", year).await?;
-                let name = self.settings().await?.periodical();
+                let name = settings.periodical();
                 summary = format!("{summary}（《{name}》{year}年第{n}期）");
                 if let Some(b) = bulletin.as_mut() {
                     b.issue_no = Some(n);

@@ -147,3 +147,22 @@ pub async fn bulk_seed(store: &Store, tasks: i64, units: &[i64], leaders: &[i64]
         .await
         .expect("analyze");
 }
+
+/// Like `execute_raw`, but returns the database's refusal instead of panicking.
+pub async fn try_execute_raw(store: &Store, sql: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(sql).execute(&store.pool).await?.rows_affected())
+}
+
+/// Drops the append-only guard of the audit log, as a DBA tampering with it would.
+pub async fn drop_audit_guard(store: &Store) {
+    let sql: &[&str] = match store.backend {
+        Backend::Sqlite => &[
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+        ],
+        Backend::Postgres => &["DROP TRIGGER audit_log_no_change ON audit_log"],
+    };
+    for s in sql {
+        execute_raw(store, s).await;
+    }
+}

@@ -9,7 +9,7 @@ use duban_store::audit::ChainCheck;
 use duban_store::ledger::{LedgerFilter, LedgerSort};
 use duban_store::org::UserInput;
 use duban_store::sessions::SessionKind;
-use duban_store::testing::{execute_raw, fresh_store};
+use duban_store::testing::{drop_audit_guard, execute_raw, fresh_store, try_execute_raw};
 use duban_store::{Meta, Store, StoreError, now_ms};
 
 fn meta() -> Meta {
@@ -759,6 +759,22 @@ async fn audit_chain_verifies_and_names_a_tampered_record() {
         other => panic!("{other:?}"),
     };
     assert!(n > 10);
+    assert!(
+        try_execute_raw(
+            &o.store,
+            "UPDATE audit_log SET summary = '篡改' WHERE id = 5"
+        )
+        .await
+        .is_err(),
+        "the audit log refuses changes"
+    );
+    assert!(
+        try_execute_raw(&o.store, "DELETE FROM audit_log WHERE id = 5")
+            .await
+            .is_err(),
+        "and deletions"
+    );
+    drop_audit_guard(&o.store).await;
     execute_raw(
         &o.store,
         "UPDATE audit_log SET summary = '篡改' WHERE id = 5",

@@ -278,13 +278,23 @@ pub async fn login(
     let store = &state.store;
     let meta = ip.meta();
     let username = username.trim();
+    // Nothing oversized reaches the database or the audit log.
+    if username.is_empty() || username.chars().count() > 40 || password.chars().count() > 128 {
+        return Err(LoginError::BadCredentials);
+    }
     let window = state.config.lockout_window.as_millis() as i64;
     let since = duban_store::now_ms() - window;
-    let failures = store
+    // The attempt is recorded before the password is checked, so parallel guesses count too;
+    // a successful sign-in clears it.
+    store
+        .record_failure(username, &ip.0)
+        .await
+        .map_err(LoginError::Internal)?;
+    let attempts = store
         .recent_failures(username, since)
         .await
         .map_err(LoginError::Internal)?;
-    if failures >= state.config.lockout_attempts {
+    if attempts > state.config.lockout_attempts {
         let e = AuditEntry::by(
             None,
             "login.refused_locked",
@@ -310,13 +320,9 @@ pub async fn login(
         .unwrap_or(false)
         && found;
     let Some((user_id, _, active)) = creds.filter(|_| ok) else {
-        store
-            .record_failure(username, &ip.0)
-            .await
-            .map_err(LoginError::Internal)?;
         let mut summary = format!("登录失败：{username}");
-        if failures + 1 >= state.config.lockout_attempts {
-            summary = format!("{summary}，连续失败{}次，账户锁定", failures + 1);
+        if attempts >= state.config.lockout_attempts {
+            summary = format!("{summary}，连续失败{attempts}次，账户锁定");
         }
         let e = AuditEntry::by(None, "login.failed", "login", 0, summary);
         store.audit(e, &meta).await.map_err(LoginError::Internal)?;

@@ -357,11 +357,25 @@ pub async fn archive_zip(
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    let root = format!(
+    // A folder name that cannot climb out of where the package is unpacked.
+    let root: String = format!(
         "{}-{}",
         m.archive_no.clone().unwrap_or_else(|| m.ledger_no()),
         m.title
-    );
+    )
+    .chars()
+    .map(|c| {
+        if c.is_control() || "/\\:*?\"<>|".contains(c) {
+            '_'
+        } else {
+            c
+        }
+    })
+    .collect::<String>()
+    .replace("..", "_")
+    .chars()
+    .take(80)
+    .collect();
     for (name, bytes) in &files {
         zip.start_file(format!("{root}/{name}"), options)
             .map_err(|e| StoreError::Config(format!("打包失败：{e}")))?;

@@ -55,10 +55,15 @@ pub struct AppState {
 
 /// The whole application: pages, API, assets, health.
 pub fn router(state: AppState) -> Router {
-    let body_limit = state.config.max_upload_bytes as usize + 1024 * 1024;
+    // Forms and JSON: 1 MiB (a 50 000-character bulletin fits). Report uploads: the configured
+    // file limit, a few files at once.
+    let upload_limit = (state.config.max_upload_bytes as usize)
+        .saturating_mul(4)
+        .saturating_add(1024 * 1024);
+    let body_limit = 1024 * 1024;
     Router::new()
-        .merge(pages::router())
-        .nest("/api/v1", api::router())
+        .merge(pages::router(upload_limit))
+        .nest("/api/v1", api::router(upload_limit))
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(assets::serve))
         .layer(middleware::from_fn_with_state(

@@ -216,3 +216,12 @@ CREATE TABLE sessions (
 CREATE INDEX ix_sessions_user ON sessions(user_id);
 CREATE TABLE login_failures (id BIGSERIAL PRIMARY KEY, username TEXT NOT NULL, at BIGINT NOT NULL, ip TEXT NOT NULL);
 CREATE INDEX ix_login_failures ON login_failures(username, at);
+
+-- The audit log is append-only: changing or deleting a record needs a DBA to drop this first,
+-- and `duban audit verify` then names the first record touched.
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only';
+END;
+$$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();

@@ -215,3 +215,8 @@ CREATE TABLE sessions (
 CREATE INDEX ix_sessions_user ON sessions(user_id);
 CREATE TABLE login_failures (id INTEGER PRIMARY KEY, username TEXT NOT NULL, at INTEGER NOT NULL, ip TEXT NOT NULL);
 CREATE INDEX ix_login_failures ON login_failures(username, at);
+
+-- The audit log is append-only: changing or deleting a record needs a DBA to drop these first,
+-- and `duban audit verify` then names the first record touched.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;

@@ -26,7 +26,7 @@ use crate::auth::{self, ApiUser, ClientIp};
 use crate::error::{ApiError, ErrorBody};
 use crate::pages::ledger::LedgerQuery;
 
-pub fn router() -> Router<AppState> {
+pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/session", post(create_session).delete(end_session))
@@ -43,7 +43,10 @@ pub fn router() -> Router<AppState> {
         .route("/matters/{id}/archive.zip", get(archive_zip))
         .route("/tasks/{id}", get(task))
         .route("/tasks/{id}/actions", post(task_action))
-        .route("/tasks/{id}/reports", post(task_report))
+        .route(
+            "/tasks/{id}/reports",
+            post(task_report).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/attachments/{id}", get(attachment))
         .route("/bulletins", post(create_bulletin))
         .route("/bulletins/{id}", get(bulletin).put(edit_bulletin))
@@ -58,6 +61,7 @@ pub fn router() -> Router<AppState> {
                 }),
             )
         })
+        .layer(axum::middleware::map_response(json_errors))
 }
 
 #[derive(OpenApi)]
@@ -289,7 +293,7 @@ async fn matter(
 ) -> ApiResult<Json<MatterBody>> {
     let v = state.store.matter_view(&u.actor, MatterId(id)).await?;
     let actions = matter_actions(&u.actor, &v.matter, &v.tasks);
-    let timeline = state.store.timeline(id).await?;
+    let timeline = state.store.timeline_for(&u.actor, &v).await?;
     let instructions = state
         .store
         .instructions(ObjectRef::Matter(MatterId(id)))
@@ -377,7 +381,8 @@ async fn task_report(
     Path(id): Path<i64>,
     mp: Multipart,
 ) -> ApiResult<Json<TaskBody>> {
-    let up = crate::pages::tasks::read_report(&state, mp).await?;
+    state.store.task_view(&u.actor, TaskId(id)).await?;
+    let up = crate::pages::tasks::read_report(&state, mp, None).await?;
     crate::pages::tasks::submit_report(&state, &u, id, up, &ip.meta()).await?;
     task(State(state), ApiUser(u), Path(id)).await
 }
@@ -519,4 +524,41 @@ async fn issue_docx(
         crate::documents::DOCX_TYPE,
         bytes,
     ))
+}
+
+/// Answers the framework's own plain-text rejections (bad path or query values, a missing
+/// multipart boundary, a body too large) as `{code, message}` in Chinese like every other error.
+async fn json_errors(res: Response) -> Response {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !status.is_client_error() || is_json {
+        return res;
+    }
+    let detail = axum::body::to_bytes(res.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "请求内容过大".to_owned()),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "该接口不支持此请求方法".to_owned())
+        }
+        StatusCode::NOT_FOUND => ("not_found", "没有这个接口".to_owned()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("invalid_input", format!("请求的内容类型不正确：{detail}"))
+        }
+        _ => ("invalid_input", format!("请求参数有误：{detail}")),
+    };
+    (
+        status,
+        Json(ErrorBody {
+            code: code.into(),
+            message,
+        }),
+    )
+        .into_response()
 }

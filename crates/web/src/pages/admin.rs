@@ -143,7 +143,19 @@ struct UserForm {
 }
 
 impl UserForm {
+    /// The user as entered; administrator roles are given only on the server's command line.
     fn input(&self) -> Result<UserInput, DomainError> {
+        let roles: Vec<Role> = self
+            .roles
+            .iter()
+            .map(|r| Role::from_code(r))
+            .collect::<Result<_, _>>()?;
+        if roles.iter().any(|r| r.is_admin_role()) {
+            return Err(DomainError::invalid(
+                "角色",
+                "系统管理员、安全管理员、审计管理员账户须在服务器上用 duban admin create-user 创建（三员分立）",
+            ));
+        }
         Ok(UserInput {
             username: self.username.clone(),
             name: self.name.clone(),
@@ -152,11 +164,7 @@ impl UserForm {
                 self.unit
                     .ok_or_else(|| DomainError::invalid("所在单位", "请选择"))?,
             ),
-            roles: self
-                .roles
-                .iter()
-                .map(|r| Role::from_code(r))
-                .collect::<Result<_, _>>()?,
+            roles,
             portfolio: self.portfolio.iter().copied().map(UnitId).collect(),
         })
     }
@@ -228,11 +236,22 @@ async fn update_user(
     f: CsrfForm<UserForm>,
 ) -> Result<Response, PageError> {
     require(can_manage_org(&f.user.actor), "仅系统管理员可修改用户")?;
+    if UserId(id) == f.user.actor.user_id {
+        return Err(DomainError::forbidden("不能修改自己的账户（三员分立）").into());
+    }
+    let target = state
+        .store
+        .user(UserId(id))
+        .await?
+        .ok_or_else(|| DomainError::not_found("用户"))?;
+    if target.roles.iter().any(|r| r.is_admin_role()) {
+        return Err(DomainError::forbidden(
+            "管理员账户只能在服务器上用 duban admin 命令维护（三员分立）",
+        )
+        .into());
+    }
     let input = f.form.input()?;
     let active = f.form.active.is_some();
-    if UserId(id) == f.user.actor.user_id && !active {
-        return Err(DomainError::invalid("状态", "不能停用自己的账户").into());
-    }
     state
         .store
         .update_user(
@@ -259,6 +278,17 @@ async fn reset_password(
     f: CsrfForm<PasswordForm>,
 ) -> Result<Response, PageError> {
     require(can_manage_security(&f.user.actor), "仅安全管理员可重置密码")?;
+    let target = state
+        .store
+        .user(UserId(id))
+        .await?
+        .ok_or_else(|| DomainError::not_found("用户"))?;
+    if target.roles.iter().any(|r| r.is_admin_role()) {
+        return Err(DomainError::forbidden(
+            "管理员账户的密码须在服务器上用 duban admin set-password 重置（三员分立）",
+        )
+        .into());
+    }
     let hash = hash_password(&f.form.password)?;
     state
         .store

@@ -197,7 +197,7 @@ async fn matter_page(
     let can_compile = duban_domain::create_bulletin(a, std::slice::from_ref(m)).is_ok();
     let timeline = state
         .store
-        .timeline(id)
+        .timeline_for(a, &v)
         .await?
         .iter()
         .map(Step::from)

@@ -22,7 +22,7 @@ use crate::auth::{self, ClientIp, CsrfForm, LOGIN_CSRF_COOKIE, PageUser, cookie,
 use crate::error::PageError;
 use crate::view::Nav;
 
-pub fn router() -> Router<AppState> {
+pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/", get(|| async { Redirect::to("/work") }))
         .route("/login", get(login_page).post(login_submit))
@@ -30,7 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/work", get(work))
         .merge(ledger::router())
         .merge(matters::router())
-        .merge(tasks::router())
+        .merge(tasks::router(upload_limit))
         .merge(bulletins::router())
         .merge(admin::router())
 }
@@ -72,7 +72,11 @@ struct LoginQuery {
 
 /// Only local paths may be a `next`, never another site.
 fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && next.chars().all(|c| c.is_ascii_graphic());
+    if local {
         next.to_owned()
     } else {
         "/work".to_owned()

@@ -21,11 +21,14 @@ use crate::pages::matters::ActForm;
 use crate::pages::render;
 use crate::view::{ActionBlock, InstructionLine, Names, Nav, Step, TaskLine, instruction_lines};
 
-pub fn router() -> Router<AppState> {
+pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/tasks/{id}", get(task_page))
         .route("/tasks/{id}/act", post(act))
-        .route("/tasks/{id}/report", post(report))
+        .route(
+            "/tasks/{id}/report",
+            post(report).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
+        )
         .route("/attachments/{id}", get(download))
 }
 
@@ -221,9 +224,11 @@ pub(crate) struct ReportUpload {
 }
 
 /// Reads a report form; every file is checked (size, type by content) and stored as it arrives.
+/// With `csrf`, the form's token must come (first) and match before any file is stored.
 pub(crate) async fn read_report(
     state: &AppState,
     mut mp: Multipart,
+    csrf: Option<&str>,
 ) -> Result<ReportUpload, StoreError> {
     let mut up = ReportUpload {
         csrf: String::new(),
@@ -239,6 +244,12 @@ pub(crate) async fn read_report(
         let name = field.name().unwrap_or("").to_owned();
         match name.as_str() {
             "files" => {
+                if csrf.is_some_and(|expected| !same_token(&up.csrf, expected)) {
+                    return Err(DomainError::forbidden(
+                        "页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重新提交",
+                    )
+                    .into());
+                }
                 let file_name = field.file_name().unwrap_or("").to_owned();
                 let bytes = field.bytes().await.map_err(bad)?;
                 if file_name.is_empty() && bytes.is_empty() {
@@ -302,7 +313,9 @@ async fn report(
     Path(id): Path<i64>,
     mp: Multipart,
 ) -> Result<Response, PageError> {
-    let up = read_report(&state, mp).await?;
+    // Nothing is stored for a task the user cannot see, nor before the CSRF token matched.
+    state.store.task_view(&user.actor, TaskId(id)).await?;
+    let up = read_report(&state, mp, Some(&user.csrf)).await?;
     if !same_token(&up.csrf, &user.csrf) {
         return Ok(csrf_rejection());
     }
