@@ -32,6 +32,9 @@ pub struct Session {
     pub kind: SessionKind,
 }
 
+/// However active a session is, it ends after this long.
+pub const ABSOLUTE_LIFETIME_MS: i64 = 12 * 3600 * 1000;
+
 pub fn random_token() -> String {
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
@@ -72,7 +75,7 @@ impl Store {
     pub async fn session(&self, token: &str, idle_ms: i64) -> Result<Option<Session>> {
         let hash = token_hash(token);
         let row = sqlx::query(
-            "SELECT user_id, csrf, kind, last_seen_at FROM sessions WHERE token_hash = $1",
+            "SELECT user_id, csrf, kind, last_seen_at, created_at FROM sessions WHERE token_hash = $1",
         )
         .bind(&hash)
         .fetch_optional(&self.pool)
@@ -80,7 +83,9 @@ impl Store {
         let Some(r) = row else { return Ok(None) };
         let last: i64 = r.try_get(3)?;
         let now = now_ms();
-        if now - last > idle_ms {
+        let created: i64 = r.try_get(4)?;
+        // Idle too long, or older than a working day however busy: sign in again.
+        if now - last > idle_ms || now - created > ABSOLUTE_LIFETIME_MS {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(&hash)
                 .execute(&self.pool)

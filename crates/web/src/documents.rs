@@ -21,7 +21,8 @@ use duban_store::{Meta, StoreError, blobs};
 use crate::AppState;
 use crate::view::Names;
 
-const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+pub const DOCX_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 pub fn fonts(s: &OrgSettings) -> Fonts {
     Fonts {
@@ -396,5 +397,3 @@ pub async fn archive_zip(
     state.store.audit(e, meta).await?;
     Ok((format!("{root}.zip"), bytes))
 }
-
-pub const DOCX_TYPE: &str = DOCX;
