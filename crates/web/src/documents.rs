@@ -14,7 +14,7 @@ use duban_domain::{
     Recipient, Urgency,
 };
 use duban_store::audit::AuditEntry;
-use duban_store::ledger::{LedgerFilter, LedgerSort};
+use duban_store::ledger::{LedgerFilter, LedgerRow, LedgerSort};
 use duban_store::org::OrgSettings;
 use duban_store::{Meta, StoreError, blobs};
 
@@ -130,15 +130,7 @@ pub async fn notice_docx(
             .map(|t| NoticeTask {
                 content: t.content.clone(),
                 leaders: names.users(&t.leaders),
-                units: if t.coop_units.is_empty() {
-                    names.unit(t.lead_unit)
-                } else {
-                    format!(
-                        "{}（牵头）\n{}（配合）",
-                        names.unit(t.lead_unit),
-                        names.units(&t.coop_units)
-                    )
-                },
+                units: names.responsible_units(t, "\n"),
                 requirements: t.requirements.clone(),
                 deadline: format!("{}前", cn_date(t.deadline)),
             })
@@ -264,23 +256,9 @@ pub async fn archive_zip(
         .ledger(actor, &filter, LedgerSort::Ledger, None, 500)
         .await?
         .rows;
-    let lines: Vec<duban_docs::LedgerLine> = rows
-        .iter()
-        .map(|r| duban_docs::LedgerLine {
-            ledger_no: format!("{}-{}", r.ledger_no, r.task.seq),
-            source: r.source.label().to_owned(),
-            matter: r.matter_title.clone(),
-            content: r.task.content.clone(),
-            leaders: names.users(&r.task.leaders),
-            units: names.unit(r.task.lead_unit),
-            requirements: r.task.requirements.clone(),
-            deadline: cn_date(r.task.deadline),
-            progress: r.latest_report.clone().unwrap_or_default(),
-            state: r.task.state.label().to_owned(),
-            closed_at: r.task.closed_at.map(cn_datetime).unwrap_or_default(),
-            remark: r.task.close_remark.clone().unwrap_or_default(),
-        })
-        .collect();
+    let today = china_date(duban_store::now_ms());
+    let lines: Vec<duban_docs::LedgerLine> =
+        rows.iter().map(|r| ledger_line(r, &names, today)).collect();
     let xlsx = duban_docs::ledger_xlsx(
         &format!("{}督查工作台账（{}）", settings.org_name, m.ledger_no()),
         &lines,
@@ -396,4 +374,31 @@ pub async fn archive_zip(
     e.matter_id = Some(id.0);
     state.store.audit(e, meta).await?;
     Ok((format!("{root}.zip"), bytes))
+}
+
+/// One row of the office's ledger layout (督查工作台账), as the export and the archive write it.
+pub fn ledger_line(r: &LedgerRow, names: &Names, today: NaiveDate) -> duban_docs::LedgerLine {
+    let t = &r.task;
+    let mut state = t.state.label().to_owned();
+    if t.is_overdue(today) {
+        state.push_str("（逾期）");
+    }
+    duban_docs::LedgerLine {
+        ledger_no: format!("{}-{}", r.ledger_no, t.seq),
+        source: r.source.label().to_owned(),
+        matter: r.matter_title.clone(),
+        content: t.content.clone(),
+        leaders: names.users(&t.leaders),
+        units: names.responsible_units(t, "、"),
+        requirements: t.requirements.clone(),
+        deadline: cn_date(t.deadline),
+        progress: r.latest_report.clone().unwrap_or_default(),
+        state,
+        closed_at: t.closed_at.map(cn_datetime).unwrap_or_default(),
+        remark: [r.notice_no.clone(), t.close_remark.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("；"),
+    }
 }

@@ -103,6 +103,19 @@ impl Names {
             .collect::<Vec<_>>()
             .join("、")
     }
+    /// 责任单位 of a task: the lead unit, and the cooperating ones marked as such.
+    pub fn responsible_units(&self, t: &Task, sep: &str) -> String {
+        if t.coop_units.is_empty() {
+            self.unit(t.lead_unit)
+        } else {
+            format!(
+                "{}（牵头）{sep}{}（配合）",
+                self.unit(t.lead_unit),
+                self.units(&t.coop_units)
+            )
+        }
+    }
+
     /// Area leaders, for the responsible-leader picker.
     pub fn area_leaders(&self) -> Vec<Opt> {
         self.users

@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::Datelike;
-use duban_domain::time::{china_date, cn_date, cn_datetime};
+use duban_domain::time::{china_date, cn_date};
 use duban_domain::{MatterKind, TaskState, UnitId, Urgency, UserId};
 use duban_store::ledger::{LedgerFilter, LedgerRow, LedgerSort};
 use serde::Deserialize;
@@ -304,35 +304,11 @@ async fn export(
             .store
             .ledger(&user.actor, &filter, q.sort(), cursor.as_deref(), 500)
             .await?;
-        for r in &page.rows {
-            let t = &r.task;
-            let mut state_label = t.state.label().to_owned();
-            if t.is_overdue(today) {
-                state_label.push_str("（逾期）");
-            }
-            lines.push(duban_docs::LedgerLine {
-                ledger_no: r.ledger_no.clone(),
-                source: r.source.label().to_owned(),
-                matter: r.matter_title.clone(),
-                content: t.content.clone(),
-                leaders: names.users(&t.leaders),
-                units: if t.coop_units.is_empty() {
-                    names.unit(t.lead_unit)
-                } else {
-                    format!(
-                        "{}（牵头）、{}（配合）",
-                        names.unit(t.lead_unit),
-                        names.units(&t.coop_units)
-                    )
-                },
-                requirements: t.requirements.clone(),
-                deadline: cn_date(t.deadline),
-                progress: r.latest_report.clone().unwrap_or_default(),
-                state: state_label,
-                closed_at: t.closed_at.map(cn_datetime).unwrap_or_default(),
-                remark: r.notice_no.clone().unwrap_or_default(),
-            });
-        }
+        lines.extend(
+            page.rows
+                .iter()
+                .map(|r| crate::documents::ledger_line(r, &names, today)),
+        );
         match page.next {
             Some(c) if lines.len() < MAX_ROWS => cursor = Some(c),
             _ => break,
