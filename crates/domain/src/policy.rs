@@ -9,7 +9,9 @@ pub enum Scope {
     /// Leaders, the office and the discipline committee.
     All,
     /// Tasks whose lead or cooperating unit is one of `units`, or whose responsible leaders
-    /// include `leader`. Admins who hold no business role get an empty scope (三员分立).
+    /// include `leader`, once assigned: a task still being registered is the office's and the
+    /// leaders' until the 督办通知 goes out. Admins who hold no business role get an empty scope
+    /// (三员分立).
     Limited {
         units: Vec<UnitId>,
         leader: Option<UserId>,
@@ -38,8 +40,9 @@ pub fn can_view_task(actor: &Actor, task: &Task) -> bool {
     match ledger_scope(actor) {
         Scope::All => true,
         Scope::Limited { units, leader } => {
-            units.iter().any(|u| task.involves_unit(*u))
-                || leader.is_some_and(|l| task.leaders.contains(&l))
+            task.state != crate::TaskState::Draft
+                && (units.iter().any(|u| task.involves_unit(*u))
+                    || leader.is_some_and(|l| task.leaders.contains(&l)))
         }
     }
 }

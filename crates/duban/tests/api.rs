@@ -535,7 +535,11 @@ async fn forbidden_actions_are_refused_and_other_units_see_nothing() {
             json!({"action": "approve", "version": version}),
         )
         .await;
-    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "a unit does not even see a matter before it is assigned: {v}"
+    );
     // The office cannot approve in the principal leader's place.
     let (s, _) = office
         .post(
@@ -554,6 +558,7 @@ async fn forbidden_actions_are_refused_and_other_units_see_nothing() {
         )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    office.matter_act(mid, "issue_notice", "").await;
     // An uninvolved unit sees neither the matter nor the task, and not in the ledger either.
     let (s, v) = shsw.get(&format!("/api/v1/matters/{mid}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{v}");

@@ -454,6 +454,8 @@ fn ledger_where(backend: Backend, scope: &Scope, f: &LedgerFilter, today: NaiveD
         } else {
             format!("({})", any.join(" OR "))
         });
+        // Same rule as domain::policy::can_view_task: not before the task is assigned.
+        w.parts.push("t.state <> 'draft'".to_owned());
     }
     if let Some(m) = f.matter {
         let p = w.bind(Bind::I(m.0));

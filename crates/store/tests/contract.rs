@@ -621,10 +621,28 @@ async fn ledger_filters_pages_counts_and_scopes() {
                 days,
             ));
         }
-        o.store
+        let id = o
+            .store
             .create_matter(&o.office, new_matter(&format!("事项{m}")), tasks, &meta())
             .await
             .expect("create");
+        // Units see tasks once the 督办通知 has assigned them.
+        act_m(&o, &o.office, id, MatterCommand::Submit)
+            .await
+            .expect("submit");
+        act_m(
+            &o,
+            &o.principal,
+            id,
+            MatterCommand::Approve {
+                instruction: "同意".into(),
+            },
+        )
+        .await
+        .expect("approve");
+        act_m(&o, &o.office, id, MatterCommand::IssueNotice)
+            .await
+            .expect("notice");
     }
     let all = LedgerFilter::default();
     let page = o
@@ -704,7 +722,7 @@ async fn ledger_filters_pages_counts_and_scopes() {
         "LIKE wildcards are literal"
     );
     let state = LedgerFilter {
-        state: Some(TaskState::Draft),
+        state: Some(TaskState::Assigned),
         ..Default::default()
     };
     assert_eq!(total(&o.store, &o.office, &state).await, 15);
