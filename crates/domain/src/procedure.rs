@@ -875,6 +875,16 @@ pub struct OfferedAction {
     pub is_return: bool,
 }
 
+/// The Chinese label of a step's code (for "已完成：…" after it was taken).
+pub fn action_label(code: &str) -> Option<&'static str> {
+    MatterCommand::CODES
+        .iter()
+        .chain(TaskCommand::CODES.iter())
+        .chain(BulletinCommand::CODES.iter())
+        .find(|c| **c == code)
+        .map(|c| offer(c).label)
+}
+
 fn offer(code: &'static str) -> OfferedAction {
     let (label, text_label, text_required, is_return) = match code {
         "submit" => ("呈报主要领导", None, false, false),

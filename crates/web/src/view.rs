@@ -25,6 +25,8 @@ pub struct Nav {
     pub css: String,
     pub js: String,
     pub org: String,
+    /// "已完成：…" after a step, from the `done` query parameter.
+    pub flash: Option<String>,
 }
 
 impl Nav {
@@ -60,7 +62,27 @@ impl Nav {
             css: crate::assets::css_url(),
             js: crate::assets::js_url(),
             org: settings.org_name,
+            flash: None,
         })
+    }
+}
+
+/// The `done` query parameter a step's redirect carries.
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    pub done: Option<String>,
+}
+
+impl Nav {
+    /// Shows which step was just taken.
+    pub fn with_done(mut self, done: &Done) -> Nav {
+        self.flash = done
+            .done
+            .as_deref()
+            .and_then(duban_domain::action_label)
+            .map(|l| format!("已完成：{l}"));
+        self
     }
 }
 

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use duban_domain::time::{china_date, cn_date, cn_datetime};
@@ -120,6 +120,7 @@ async fn page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<i64>,
+    Query(done): Query<crate::view::Done>,
 ) -> Result<Response, PageError> {
     let a = &user.actor;
     let (b, matters, tasks) = state.store.bulletin_view(a, BulletinId(id)).await?;
@@ -154,7 +155,7 @@ async fn page(
         },
         publish: publish.into_iter().next(),
         instructions: instruction_lines(state.store.instructions(ObjectRef::Bulletin(b.id)).await?),
-        nav: Nav::new(&state, &user, "bulletins").await?,
+        nav: Nav::new(&state, &user, "bulletins").await?.with_done(&done),
     };
     render(&view)
 }
@@ -234,7 +235,7 @@ async fn act(
             &f.ip.meta(),
         )
         .await?;
-    Ok(Redirect::to(&format!("/bulletins/{id}")).into_response())
+    Ok(Redirect::to(&format!("/bulletins/{id}?done={}", f.form.action)).into_response())
 }
 
 #[derive(Template)]

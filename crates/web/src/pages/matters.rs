@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use duban_domain::input::{NewMatter, NewTask, RawTask};
@@ -187,6 +187,7 @@ async fn matter_page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<i64>,
+    Query(done): Query<crate::view::Done>,
 ) -> Result<Response, PageError> {
     let a = &user.actor;
     let v = state.store.matter_view(a, MatterId(id)).await?;
@@ -203,7 +204,7 @@ async fn matter_page(
         .map(Step::from)
         .collect();
     let view = MatterView {
-        nav: Nav::new(&state, &user, "ledger").await?,
+        nav: Nav::new(&state, &user, "ledger").await?.with_done(&done),
         id,
         version: m.version,
         ledger_no: m.ledger_no(),
@@ -288,7 +289,7 @@ async fn act(
             &f.ip.meta(),
         )
         .await?;
-    Ok(Redirect::to(&format!("/matters/{id}")).into_response())
+    Ok(Redirect::to(&format!("/matters/{id}?done={}", f.form.action)).into_response())
 }
 
 #[derive(Deserialize)]

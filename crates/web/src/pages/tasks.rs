@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -90,6 +90,7 @@ async fn task_page(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<i64>,
+    Query(done): Query<crate::view::Done>,
 ) -> Result<Response, PageError> {
     let a = &user.actor;
     let v = state.store.task_view(a, TaskId(id)).await?;
@@ -189,7 +190,7 @@ async fn task_page(
         instructions: instruction_lines(state.store.instructions(tobj).await?),
         timeline,
         max_mb: state.config.max_upload_bytes / 1024 / 1024,
-        nav: Nav::new(&state, &user, "ledger").await?,
+        nav: Nav::new(&state, &user, "ledger").await?.with_done(&done),
     };
     render(&view)
 }
@@ -211,7 +212,7 @@ async fn act(
             &f.ip.meta(),
         )
         .await?;
-    Ok(Redirect::to(&format!("/tasks/{id}")).into_response())
+    Ok(Redirect::to(&format!("/tasks/{id}?done={}", f.form.action)).into_response())
 }
 
 /// A progress report as a multipart form sends it (pages and API alike).
@@ -319,8 +320,9 @@ async fn report(
     if !same_token(&up.csrf, &user.csrf) {
         return Ok(csrf_rejection());
     }
+    let action = up.action.clone();
     submit_report(&state, &user, id, up, &ip.meta()).await?;
-    Ok(Redirect::to(&format!("/tasks/{id}")).into_response())
+    Ok(Redirect::to(&format!("/tasks/{id}?done={action}")).into_response())
 }
 
 /// Serves an attachment only as a download, only to someone who may see its task.
