@@ -813,10 +813,21 @@ impl Store {
             };
             w.parts.push(part);
         }
-        let order = match sort {
-            LedgerSort::Ledger => "t.matter_year DESC, t.matter_seq, t.seq",
-            LedgerSort::Deadline => "t.deadline, t.id",
-            LedgerSort::Recent => "t.updated_at DESC, t.id DESC",
+        // When a unit, a leader, the data scope or a keyword picks the rows, they are few:
+        // fetch them through that index and sort them. Otherwise a planner may walk the whole
+        // ordered index hoping to meet them early (seen on PostgreSQL: 600 ms instead of 10).
+        // `+ 0` / `|| ''` keep the same order but take the ordering index out of the choice.
+        let driven = matches!(scope, Scope::Limited { .. })
+            || f.unit.is_some()
+            || f.leader.is_some()
+            || f.keyword.as_deref().is_some_and(|k| !k.trim().is_empty());
+        let order = match (sort, driven) {
+            (LedgerSort::Ledger, false) => "t.matter_year DESC, t.matter_seq, t.seq",
+            (LedgerSort::Ledger, true) => "t.matter_year + 0 DESC, t.matter_seq + 0, t.seq + 0",
+            (LedgerSort::Deadline, false) => "t.deadline, t.id",
+            (LedgerSort::Deadline, true) => "t.deadline || '', t.id + 0",
+            (LedgerSort::Recent, false) => "t.updated_at DESC, t.id DESC",
+            (LedgerSort::Recent, true) => "t.updated_at + 0 DESC, t.id + 0 DESC",
         };
         let limit = limit.clamp(1, 500);
         let sql = format!(

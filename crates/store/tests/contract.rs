@@ -674,6 +674,35 @@ async fn ledger_filters_pages_counts_and_scopes() {
         assert_eq!(dedup.len(), 15, "{sort:?}: {seen:?}");
         assert_eq!(seen.len(), 15, "{sort:?}");
     }
+    // The same paging for a unit, whose rows are fetched through the unit index and sorted.
+    for sort in [LedgerSort::Ledger, LedgerSort::Deadline, LedgerSort::Recent] {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let p = o
+                .store
+                .ledger(&o.staff_c, &all, sort, cursor.as_deref(), 2)
+                .await
+                .expect("page");
+            seen.extend(p.rows.iter().map(|r| r.task.id));
+            match p.next {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        let first = o
+            .store
+            .ledger(&o.staff_c, &all, sort, None, 50)
+            .await
+            .expect("all")
+            .rows;
+        assert_eq!(
+            seen,
+            first.iter().map(|r| r.task.id).collect::<Vec<_>>(),
+            "{sort:?}: pages join up in order"
+        );
+        assert_eq!(seen.len(), 5);
+    }
     let by_unit = LedgerFilter {
         unit: Some(o.dept_a),
         ..Default::default()
