@@ -597,7 +597,10 @@ pub fn decide_task(
                 m.state = MatterState::Closed;
                 m.closed_at = Some(now);
                 change.matter = Some(m);
-                change.summary.push_str("；事项全部任务已销号");
+                change.summary = format!(
+                    "{}；事项全部任务已销号",
+                    change.summary.trim_end_matches('。')
+                );
                 change
                     .done
                     .push(WorkDone::Object(ObjectRef::Matter(ctx.matter.id)));
