@@ -801,14 +801,14 @@ impl Store {
                         w.bind(Bind::S(c[0].clone())),
                         w.bind(Bind::I(c[1].parse().unwrap_or(0))),
                     );
-                    format!("(t.deadline > {pd} OR (t.deadline = {pd} AND t.id > {pi}))")
+                    format!("(t.deadline, t.id) > ({pd}, {pi})")
                 }
                 LedgerSort::Recent => {
                     let (pu, pi) = (
                         w.bind(Bind::I(c[0].parse().unwrap_or(0))),
                         w.bind(Bind::I(c[1].parse().unwrap_or(0))),
                     );
-                    format!("(t.updated_at < {pu} OR (t.updated_at = {pu} AND t.id < {pi}))")
+                    format!("(t.updated_at, t.id) < ({pu}, {pi})")
                 }
             };
             w.parts.push(part);
