@@ -516,6 +516,9 @@ async fn forbidden_actions_are_refused_and_other_units_see_nothing() {
     let shsw = app.login("shsw").await; // 社会事务办: not involved
     let principal = app.login("shuji").await;
 
+    // The list of people is for the office and leaders.
+    let (s, _) = jjfz.get("/api/v1/users").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
     // Without a token.
     let res = Client::new()
         .get(format!("{}/api/v1/ledger", app.base))

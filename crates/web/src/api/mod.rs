@@ -222,12 +222,18 @@ async fn units(
     ))
 }
 
-/// People (for pickers): id, name, unit and roles.
-#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = [UserBody])))]
+/// People (for pickers): id, name, unit and roles. Office and leaders only.
+#[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = [UserBody]), (status = 403, body = ErrorBody)))]
 async fn users(
     State(state): State<AppState>,
-    ApiUser(_user): ApiUser,
+    ApiUser(user): ApiUser,
 ) -> ApiResult<Json<Vec<UserBody>>> {
+    // The office and leaders pick people; others need no list of every account.
+    if !user.actor.sees_all_matters() {
+        return Err(
+            duban_domain::DomainError::forbidden("人员名单仅考核督查办和街道领导可查").into(),
+        );
+    }
     Ok(Json(
         state
             .store
