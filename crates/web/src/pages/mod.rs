@@ -100,7 +100,12 @@ async fn login_form(
         first_run: state.store.user_count().await? == 0,
     };
     let mut res = render(&page)?;
-    let c = format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict");
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let c = format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict{secure}");
     if let Ok(v) = c.parse() {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
