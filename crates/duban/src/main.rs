@@ -23,6 +23,9 @@ struct Cli {
     /// Configuration file (default: ./duban.toml if present)
     #[arg(long, global = true)]
     config: Option<PathBuf>,
+    /// Database: sqlite://PATH or postgres://USER@HOST/DB (overrides the configuration)
+    #[arg(long, global = true)]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -37,9 +40,6 @@ enum Command {
         /// Address to listen on, e.g. 0.0.0.0:8080
         #[arg(long)]
         bind: Option<String>,
-        /// sqlite://PATH or postgres://USER@HOST/DB
-        #[arg(long)]
-        database: Option<String>,
         /// Folder for the SQLite file and attachments
         #[arg(long)]
         data_dir: Option<PathBuf>,
@@ -77,8 +77,6 @@ enum AdminCommand {
         org: String,
         #[arg(long)]
         password: Option<String>,
-        #[arg(long)]
-        database: Option<String>,
     },
     /// Set a user's password (the only way for administrator accounts, 三员分立); ends the
     /// user's sessions and lifts a lockout. Password as for create-user.
@@ -87,18 +85,13 @@ enum AdminCommand {
         username: String,
         #[arg(long)]
         password: Option<String>,
-        #[arg(long)]
-        database: Option<String>,
     },
 }
 
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Check the audit chain; names the first broken record.
-    Verify {
-        #[arg(long)]
-        database: Option<String>,
-    },
+    Verify,
 }
 
 fn main() -> std::process::ExitCode {
@@ -133,18 +126,17 @@ async fn connect(cfg: &Config) -> anyhow::Result<Store> {
 
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let mut cfg = Config::load(cli.config.as_deref())?;
+    if let Some(d) = cli.database {
+        cfg.database_url = d;
+    }
     match cli.command {
         Command::Serve {
             demo,
             bind,
-            database,
             data_dir,
         } => {
             if let Some(b) = bind {
                 cfg.bind = b;
-            }
-            if let Some(d) = database {
-                cfg.database_url = d;
             }
             if let Some(d) = data_dir {
                 cfg.data_dir = d;
@@ -161,26 +153,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     unit,
                     org,
                     password,
-                    database,
                 },
         } => {
-            if let Some(d) = database {
-                cfg.database_url = d;
-            }
             let store = connect(&cfg).await?;
             create_user(&store, username, name, roles, unit, org, password).await?;
         }
         Command::Admin {
-            command:
-                AdminCommand::SetPassword {
-                    username,
-                    password,
-                    database,
-                },
+            command: AdminCommand::SetPassword { username, password },
         } => {
-            if let Some(d) = database {
-                cfg.database_url = d;
-            }
             let store = connect(&cfg).await?;
             let Some((id, _, _)) = store.credentials(&username).await? else {
                 bail!("用户 {username} 不存在");
@@ -194,11 +174,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("已重置用户 {username} 的密码，并注销其全部会话。");
         }
         Command::Audit {
-            command: AuditCommand::Verify { database },
+            command: AuditCommand::Verify,
         } => {
-            if let Some(d) = database {
-                cfg.database_url = d;
-            }
             let store = connect(&cfg).await?;
             match store.verify_audit_chain().await? {
                 ChainCheck::Intact { records } => {
