@@ -222,6 +222,15 @@ impl Store {
         rows.iter().map(unit_row).collect()
     }
 
+    /// One unit's name (the navigation bar needs no more than that).
+    pub async fn unit_name(&self, id: UnitId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT name FROM units WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
     pub async fn create_unit(
         &self,
         actor: Option<&Actor>,

@@ -143,7 +143,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
                     .path_and_query()
                     .map(|p| p.as_str())
                     .unwrap_or("/");
-                let next: String = url_encode(next);
+                let next = crate::view::percent_encode(next, b"/");
                 Err(Redirect::to(&format!("/login?next={next}")).into_response())
             }
         }
@@ -174,17 +174,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
             .cloned()
             .unwrap_or(ClientIp("unknown".into())))
     }
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Constant-time comparison for tokens.

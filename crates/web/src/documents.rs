@@ -44,16 +44,7 @@ fn doc_error(e: official::DocxError) -> StoreError {
 
 /// A file download with a UTF-8 name.
 pub fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = crate::view::percent_encode(name, b"");
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),

@@ -37,15 +37,11 @@ impl Nav {
     ) -> Result<Nav, PageError> {
         let a = &user.actor;
         let todo = state.store.todo_count(a).await?;
-        let units = state.store.units().await?;
+        let unit = state.store.unit_name(a.unit_id).await?.unwrap_or_default();
         let settings = state.store.settings().await?;
         Ok(Nav {
             user: a.name.clone(),
-            unit: units
-                .iter()
-                .find(|u| u.id == a.unit_id)
-                .map(|u| u.name.clone())
-                .unwrap_or_default(),
+            unit,
             roles: a
                 .roles
                 .iter()
@@ -297,4 +293,18 @@ pub struct ErrorPage<'a> {
     pub message: &'a str,
     pub css: String,
     pub js: String,
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters and those in `keep`
+/// (links, query strings, download names — one rule for all of them).
+pub fn percent_encode(s: &str, keep: &[u8]) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) || keep.contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

@@ -3,8 +3,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::Datelike;
 use duban_domain::time::{china_date, cn_date};
@@ -16,7 +15,7 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::PageError;
 use crate::pages::render;
-use crate::view::{Names, Nav, Opt, opts};
+use crate::view::{Names, Nav, Opt, opts, percent_encode};
 
 /// The ledger's query string, shared by the page, the export and the API.
 #[derive(Debug, Default, Clone, Deserialize, utoipa::IntoParams)]
@@ -109,21 +108,10 @@ impl LedgerQuery {
         ];
         pairs
             .iter()
-            .filter_map(|(k, v)| nonempty(v).map(|v| format!("{k}={}", enc(v))))
+            .filter_map(|(k, v)| nonempty(v).map(|v| format!("{k}={}", percent_encode(v, b""))))
             .collect::<Vec<_>>()
             .join("&")
     }
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 struct Row {
@@ -212,7 +200,7 @@ async fn ledger(
         total: page.total,
         next_link: page
             .next
-            .map(|c| format!("/ledger?{base}&after={}", enc(&c))),
+            .map(|c| format!("/ledger?{base}&after={}", percent_encode(&c, b""))),
         first_link: nonempty(&q.after).map(|_| format!("/ledger?{base}")),
         export_link: format!("/ledger/export.xlsx?{base}"),
         rows: page.rows.iter().map(|r| row(r, &names, today)).collect(),
@@ -318,19 +306,9 @@ async fn export(
     let title = format!("{}督查工作台账", settings.org_name);
     let bytes = duban_docs::ledger_xlsx(&title, &lines)
         .map_err(|e| duban_store::StoreError::Config(e.to_string()))?;
-    let filename = format!("{}-{}.xlsx", enc(&title), today.format("%Y%m%d"));
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"ledger.xlsx\"; filename*=UTF-8''{filename}"),
-            ),
-        ],
+    Ok(crate::documents::download(
+        &format!("{title}-{}.xlsx", today.format("%Y%m%d")),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         bytes,
-    )
-        .into_response())
+    ))
 }

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use duban_domain::time::{china_date, cn_datetime};
@@ -333,28 +332,11 @@ pub(crate) async fn attachment_response(
 ) -> Result<Response, StoreError> {
     let a = state.store.attachment_for(&user.actor, id).await?;
     let bytes = tokio::fs::read(blobs::blob_path(&state.config.blob_dir, &a.sha256)).await?;
-    let encoded: String = a
-        .name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"attachment\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
+    Ok(crate::documents::download(
+        &a.name,
+        "application/octet-stream",
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 async fn download(
