@@ -8,8 +8,10 @@
 use std::path::PathBuf;
 
 use duban_docs::official::{
-    Block, BulletinIssue, Fonts, NoticeTask, OfficialDoc, Signature, SupervisionNotice, Table,
-    TableRow, bulletin_issue, docx, supervision_notice,
+    Block, BulletinIssue, Fonts, InspectionApplication, InspectionMode, InspectionNoticeDoc,
+    InspectionPlanDoc, NoticeTask, OfficialDoc, Signature, SupervisionNotice, SupervisionReport,
+    Table, TableRow, TransferSlip, bulletin_issue, docx, inspection_application, inspection_notice,
+    inspection_plan, supervision_notice, supervision_report, transfer_slip,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,7 +27,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("supervision-notice", notice()),
         ("bulletin-issue", issue()),
         ("instruction-transfer-form", transfer_form()),
-        ("inspection-notice", inspection_notice()),
+        ("inspection-notice", inspection_notice_blocks()),
+        // The builders of procedures A and C.
+        ("a-transfer-slip", slip()),
+        ("a-supervision-report", report()),
+        ("c-inspection-application", application()),
+        ("c-inspection-plan", plan()),
+        (
+            "c-inspection-notice",
+            notice_to_unit(InspectionMode::OnSite),
+        ),
+        (
+            "c-inspection-notice-in-writing",
+            notice_to_unit(InspectionMode::Written),
+        ),
     ] {
         let path = out.join(format!("{name}.docx"));
         std::fs::write(&path, docx(&doc, &fonts)?)?;
@@ -146,7 +161,7 @@ fn transfer_form() -> OfficialDoc {
 }
 
 /// A 督查考核通知 built from blocks: headings, attachments, signature, 版记.
-fn inspection_notice() -> OfficialDoc {
+fn inspection_notice_blocks() -> OfficialDoc {
     let p = |t: &str| Block::Paragraph(t.into());
     let h1 = |t: &str| Block::Heading1(t.into());
     let h2 = |t: &str| Block::Heading2(t.into());
@@ -184,4 +199,170 @@ fn inspection_notice() -> OfficialDoc {
         printed_by: Some(("张范街道考核督查办公室".into(), "2026年12月8日印发".into())),
         ..OfficialDoc::default()
     }
+}
+
+const OFFICE: &str = "张范街道考核督查办公室";
+
+/// 批示件转办单 (procedure A): a higher-level notice, the instruction, tasks and receipts.
+fn slip() -> OfficialDoc {
+    transfer_slip(&TransferSlip {
+        issuer: OFFICE.into(),
+        doc_no: "张督转〔2026〕3号".into(),
+        urgency: Some("加急".into()),
+        source_issuer: "高新区党工委办公室".into(),
+        source_doc_no: "枣高办发〔2026〕41号".into(),
+        channel: "文字通知".into(),
+        received: "2026年12月1日".into(),
+        subject: "关于做好岁末年初安全生产工作的通知".into(),
+        summary: "要求各街道立即开展安全隐患大排查大整治，重点排查燃气、消防、危化品和建筑施工领域，12月15日前将排查整治情况书面报送高新区党工委督查室。".into(),
+        instruction: "请王某某同志牵头，应急办会同各社区抓好落实，12月12日前将情况报考核督查办汇总上报。".into(),
+        instructed_by: "张某某".into(),
+        instructed_on: "2026年12月2日".into(),
+        tasks: vec![
+            NoticeTask {
+                content: "开展燃气、消防安全隐患排查整治，建立问题清单和整改台账".into(),
+                leaders: "王某某".into(),
+                units: "应急管理办公室（牵头）、各社区".into(),
+                requirements: "排查全覆盖，问题清单化管理".into(),
+                deadline: "2026年12月12日前".into(),
+            },
+            NoticeTask {
+                content: "检查在建工地冬季施工安全措施".into(),
+                leaders: "赵某某".into(),
+                units: "城市管理办公室".into(),
+                requirements: "逐个工地检查，形成书面报告".into(),
+                deadline: "2026年12月12日前".into(),
+            },
+        ],
+        recipients: vec![
+            "王某某".into(),
+            "赵某某".into(),
+            "应急管理办公室".into(),
+            "城市管理办公室".into(),
+            "各社区".into(),
+        ],
+        report_by: "2026年12月12日".into(),
+        report_to: "高新区党工委督查室".into(),
+        date: "2026年12月2日".into(),
+        contact: Some("联系人：钱某某，联系电话：0632-1234567".into()),
+        copy_to: Some("街道党工委书记、办事处主任".into()),
+    })
+}
+
+/// 督查汇报 (procedure A), reported upward with its 签发人.
+fn report() -> OfficialDoc {
+    supervision_report(&SupervisionReport {
+        issuer: OFFICE.into(),
+        doc_no: "张督报〔2026〕5号".into(),
+        sign_off: Some("张某某".into()),
+        addressee: "高新区党工委督查室".into(),
+        subject: "岁末年初安全生产工作".into(),
+        body: "\
+按照《关于做好岁末年初安全生产工作的通知》（枣高办发〔2026〕41号）要求，街道党工委高度重视，主要领导作出批示，考核督查办分解任务、跟踪督办。现将落实情况汇报如下。
+一、工作开展情况
+（一）全面排查隐患。共排查企业56家、燃气用户1200余户，发现隐患43处，已整改40处。
+（二）压实工作责任。明确分管领导和责任单位，建立问题清单和整改台账，实行销号管理。
+二、存在问题
+个别企业主体责任落实不到位，3处隐患因涉及管网改造尚未整改到位。
+三、下步打算
+对未整改隐患挂牌督办，12月底前全部整改到位，整改情况另行报告。"
+            .into(),
+        signer: OFFICE.into(),
+        date: "2026年12月12日".into(),
+        contact: Some("联系人：钱某某，联系电话：0632-1234567".into()),
+        copy_to: Some("街道党工委、办事处领导班子成员".into()),
+    })
+}
+
+/// 督查考核申请书 (procedure C, step 1) with the department head's opinion recorded and the
+/// others left blank for signing by hand.
+fn application() -> OfficialDoc {
+    inspection_application(&InspectionApplication {
+        department: "应急管理办公室".into(),
+        subject: "冬季安全生产专项督查考核".into(),
+        reason: "入冬以来火灾、燃气事故易发多发，部分社区隐患排查不深入、整改不及时，需专项督查推动落实。".into(),
+        targets: "各社区".into(),
+        content: "隐患排查整治、安全生产责任制落实、应急值守和应急预案落实情况".into(),
+        window: "2026年12月15日至17日".into(),
+        mode: InspectionMode::OnSite,
+        plan: Some("第8项 冬季安全生产检查".into()),
+        score_items: vec![
+            ("隐患排查整治".into(), "50".into()),
+            ("责任制落实".into(), "30".into()),
+            ("应急值守".into(), "20".into()),
+        ],
+        applicant: "李某某".into(),
+        applied_on: "2026年12月3日".into(),
+        dept_head: Some((
+            "同意申请。".into(),
+            "赵某某".into(),
+            "2026年12月3日".into(),
+        )),
+        area_leader: None,
+        principal: None,
+        supervision_leader: None,
+    })
+}
+
+fn contents() -> Vec<(String, String)> {
+    vec![
+        (
+            "应急管理办公室".into(),
+            "隐患排查整治情况：燃气、消防、危化品等领域隐患排查台账和整改落实情况。\n制度落实情况：安全生产责任制、值班值守和应急预案落实情况。".into(),
+        ),
+        (
+            "城市管理办公室".into(),
+            "背街小巷除雪保畅和道路结冰点位处置情况。".into(),
+        ),
+    ]
+}
+
+/// 专项督查考核方案 (procedure C, step 2), two departments' inspections merged.
+fn plan() -> OfficialDoc {
+    inspection_plan(&InspectionPlanDoc {
+        issuer: OFFICE.into(),
+        doc_no: Some("张督考〔2026〕6号".into()),
+        subject: "冬季安全生产".into(),
+        joint: true,
+        preamble: String::new(),
+        window: "2026年12月15日至17日".into(),
+        targets: vec!["光明路社区".into(), "和平社区".into(), "张范社区".into()],
+        contents: contents(),
+        requirements: "\
+（一）严守纪律。严格执行中央八项规定精神，不搞层层陪同，不增加基层负担。
+（二）注重实效。督查中发现的问题当场反馈，督促限期整改。
+（三）结果运用。督查考核结果纳入年度绩效考核。"
+            .into(),
+        mode: InspectionMode::OnSite,
+        team: "孙某某（考核督查办）、周某某（应急管理办公室）、吴某某（城市管理办公室）".into(),
+        vehicle: "考核督查办申请公务用车1辆，12月15日至17日每日8:30在办事处门前集合。".into(),
+        score_items: vec![
+            ("应急管理办公室".into(), "隐患排查整治".into(), "40".into()),
+            ("应急管理办公室".into(), "制度落实".into(), "30".into()),
+            ("城市管理办公室".into(), "除雪保畅".into(), "30".into()),
+        ],
+        date: "2026年12月8日".into(),
+        copy_to: Some("街道党工委、办事处领导班子成员".into()),
+    })
+}
+
+/// 督查考核通知 (procedure C, step 3) to one inspected unit.
+fn notice_to_unit(mode: InspectionMode) -> OfficialDoc {
+    inspection_notice(&InspectionNoticeDoc {
+        issuer: OFFICE.into(),
+        doc_no: "张督考〔2026〕7号".into(),
+        urgency: None,
+        addressee: "光明路社区".into(),
+        subject: "冬季安全生产".into(),
+        joint: true,
+        mode,
+        window: "2026年12月15日至17日".into(),
+        report_by: String::new(),
+        contents: contents(),
+        requirements: String::new(),
+        team: "孙某某（考核督查办）、周某某（应急管理办公室）、吴某某（城市管理办公室）".into(),
+        contact: Some("联系人：钱某某，联系电话：0632-1234567".into()),
+        date: "2026年12月10日".into(),
+        copy_to: None,
+    })
 }

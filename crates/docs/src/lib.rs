@@ -5,8 +5,10 @@
 pub mod official;
 
 pub use official::{
-    Block, BulletinIssue, DocxError, Fonts, NoticeTask, OfficialDoc, Signature, SupervisionNotice,
-    Table, TableRow, bulletin_issue, docx, supervision_notice,
+    Block, BulletinIssue, DocxError, Fonts, InspectionApplication, InspectionMode,
+    InspectionNoticeDoc, InspectionPlanDoc, NoticeTask, OfficialDoc, Signature, SupervisionNotice,
+    SupervisionReport, Table, TableRow, TransferSlip, bulletin_issue, docx, inspection_application,
+    inspection_notice, inspection_plan, supervision_notice, supervision_report, transfer_slip,
 };
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};

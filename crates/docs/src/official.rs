@@ -3,10 +3,16 @@
 //! [`supervision_notice`]) and gets the file; nothing here knows the database or does I/O.
 
 mod builders;
+mod procedures;
 
 pub use builders::{
     BulletinIssue, NOTICE_ADDRESSEE, NoticeTask, SupervisionNotice, blocks_from_text,
     bulletin_issue, supervision_notice,
+};
+pub use procedures::{
+    InspectionApplication, InspectionMode, InspectionNoticeDoc, InspectionPlanDoc,
+    SupervisionReport, TransferSlip, inspection_application, inspection_notice, inspection_plan,
+    supervision_report, transfer_slip,
 };
 
 use std::io::Cursor;
@@ -130,7 +136,7 @@ pub enum Block {
 /// A table in the body. Columns are given by `widths_mm` (their sum at most 156 mm); when it
 /// is empty, the columns share the type area equally. A row with fewer cells than columns
 /// stretches its last cell over the rest (forms: a label, then a wide value). A `\n` in a
-/// cell starts a new line.
+/// cell starts a new line (e.g. to break a long label where it reads best).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
     /// Header row, repeated on every page; empty for a form without one.
@@ -192,6 +198,13 @@ pub struct OfficialDoc {
     pub issue: Option<String>,
     /// 发文字号, "张督办〔2026〕12号", centred two lines under the issuer.
     pub doc_no: Option<String>,
+    /// 签发人 of a 上行文 (a report to a higher-level body, §7.2.6): "签发人：" and the name
+    /// (in 楷体) one character from the right, on the line of the document number, which then
+    /// moves one character from the left.
+    pub sign_off: Option<String>,
+    /// A form without 版头 (e.g. an application a department fills in): no urgency, issuer,
+    /// number or red line, and no issuer needed; the title starts at the top of the type area.
+    pub headless: bool,
     /// A periodical's masthead line over the red separator: (编发单位, 日期).
     pub masthead_line: Option<(String, String)>,
     /// 标题; a `\n` breaks it where the writer wants (梯形/菱形).
@@ -220,6 +233,8 @@ impl Default for OfficialDoc {
             issuer_gap_mm: 35,
             issue: None,
             doc_no: None,
+            sign_off: None,
+            headless: false,
             masthead_line: None,
             title: String::new(),
             addressee: None,
@@ -244,7 +259,7 @@ pub enum DocxError {
 
 /// Writes `doc` as a .docx with the given typefaces.
 pub fn docx(doc: &OfficialDoc, fonts: &Fonts) -> Result<Vec<u8>, DocxError> {
-    if doc.issuer.trim().is_empty() {
+    if !doc.headless && doc.issuer.trim().is_empty() {
         return Err(DocxError::Invalid("缺少发文机关标志".into()));
     }
     if doc.title.trim().is_empty() {
@@ -461,6 +476,9 @@ impl<'a> Writer<'a> {
     /// 版头: urgency, issuer, issue, document number or masthead line, red separator.
     fn masthead(&self, doc: &OfficialDoc) -> Vec<Paragraph> {
         let mut out = Vec::new();
+        if doc.headless {
+            return out;
+        }
         let mut lines_used = 0;
         if let Some(u) = &doc.urgency {
             let p = para().line_spacing(grid_line(0));
@@ -486,12 +504,39 @@ impl<'a> Writer<'a> {
                 .line_spacing(grid_line(0));
             out.push(self.text(p, issue, self.body()));
         }
-        if let Some(no) = &doc.doc_no {
-            // 发文机关标志下空二行
-            let p = para()
-                .align(AlignmentType::Center)
-                .line_spacing(grid_line(2));
-            out.push(self.text(p, no, self.body()));
+        // 发文机关标志下空二行
+        let sign_off = doc.sign_off.as_deref().filter(|s| !s.trim().is_empty());
+        let kai = self.style(&self.fonts.heading2, BODY_SIZE);
+        match (&doc.doc_no, sign_off) {
+            (Some(no), None) => {
+                let p = para()
+                    .align(AlignmentType::Center)
+                    .line_spacing(grid_line(2));
+                out.push(self.text(p, no, self.body()));
+            }
+            // 上行文: the number one character from the left, 签发人 one from the right.
+            (Some(no), Some(name)) => {
+                let one = chars(1.0);
+                let p = para()
+                    .line_spacing(grid_line(2))
+                    .indent(Some(one), None, None, None)
+                    .add_tab(
+                        Tab::new()
+                            .val(TabValueType::Right)
+                            .pos((TYPE_WIDTH as i32 - one) as usize),
+                    );
+                let p = self.text(p, &format!("{no}\t签发人："), self.body());
+                out.push(self.text(p, name.trim(), kai));
+            }
+            (None, Some(name)) => {
+                let p = para()
+                    .align(AlignmentType::Right)
+                    .line_spacing(grid_line(2))
+                    .indent(None, None, Some(chars(1.0)), None);
+                let p = self.text(p, "签发人：", self.body());
+                out.push(self.text(p, name.trim(), kai));
+            }
+            (None, None) => {}
         }
         if let Some((left, right)) = &doc.masthead_line {
             let p = para()
@@ -518,10 +563,10 @@ impl<'a> Writer<'a> {
 
     /// 主体: title, addressee, body, attachments, signature, note.
     fn main(&self, doc: &OfficialDoc, out: &mut Vec<Piece>) -> Result<(), DocxError> {
-        // Title two lines under the red line, centred.
+        // Title two lines under the red line, centred; a form without 版头 starts with it.
         let p = para()
             .align(AlignmentType::Center)
-            .line_spacing(grid_line(2));
+            .line_spacing(grid_line(if doc.headless { 0 } else { 2 }));
         out.push(Piece::P(self.text(
             p,
             &doc.title,
@@ -536,6 +581,10 @@ impl<'a> Writer<'a> {
             gap = 0;
         }
         for b in &doc.blocks {
+            // A table keeps the blank line(s) a paragraph would have above it (e.g. 标题下空一行).
+            if gap > 0 && matches!(b, Block::Table(_)) {
+                out.push(Piece::P(para().line_spacing(grid_line(gap - 1))));
+            }
             out.push(self.block(b, gap)?);
             gap = 0;
         }
@@ -663,7 +712,8 @@ impl<'a> Writer<'a> {
     }
 
     /// A bordered table in 仿宋 (4号 unless asked otherwise), header in 黑体; columns whose
-    /// every cell fits on one line are centred (序号, names, dates), the others flush left.
+    /// every cell fits on one line, or on the lines its `\n`s make, are centred (序号, names,
+    /// dates, a form's labels), the others flush left.
     fn table(&self, t: &Table) -> Result<docx_rs::Table, DocxError> {
         let ncols = if t.widths_mm.is_empty() {
             t.headers
@@ -707,7 +757,8 @@ impl<'a> Writer<'a> {
         let line = size as u32 * 15; // 1.5 lines
         let char_w = size as f32 * 10.0;
         let fits = |text: &str, w: u32| {
-            !text.contains('\n') && width_chars(text) * char_w <= (w - 2 * PAD) as f32
+            text.split('\n')
+                .all(|l| width_chars(l) * char_w <= w.saturating_sub(2 * PAD) as f32)
         };
         let centred: Vec<bool> = (0..ncols)
             .map(|c| {

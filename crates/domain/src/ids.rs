@@ -22,5 +22,7 @@ id_type!(
     TaskId,
     BulletinId,
     ReportId,
-    AttachmentId
+    AttachmentId,
+    ApplicationId,
+    PlanItemId
 );

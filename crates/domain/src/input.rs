@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 
-use crate::{DomainError, LocalSource, UnitId, Urgency, UserId};
+use crate::time::Millis;
+use crate::{Channel, DomainError, MatterKind, Source, SuperiorNotice, UnitId, Urgency, UserId};
 
 pub const TITLE_MAX: usize = 200;
 pub const TEXT_MAX: usize = 5000;
@@ -67,14 +68,52 @@ fn short(t: &str) -> String {
     t.chars().take(20).collect()
 }
 
-/// A matter registered from a meeting or a leader's arrangement (登记报备).
+/// A moment as 2026-12-04T09:30 (what an `<input type=datetime-local>` sends), read in China time;
+/// a bare date means its start.
+pub fn datetime(field: &str, raw: &str) -> Result<Millis, DomainError> {
+    let t = raw.trim();
+    for fmt in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"] {
+        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(t, fmt) {
+            return local_millis(field, dt);
+        }
+    }
+    let d = date(field, t)?;
+    local_millis(field, d.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
+fn local_millis(field: &str, dt: chrono::NaiveDateTime) -> Result<Millis, DomainError> {
+    use chrono::TimeZone;
+    crate::time::china()
+        .from_local_datetime(&dt)
+        .single()
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| DomainError::invalid(field, "不是有效时间"))
+}
+
+/// A matter registered from a meeting, a leader's arrangement or a higher-level notice (登记报备).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMatter {
     pub title: String,
-    pub source: LocalSource,
+    pub source: Source,
     pub source_date: NaiveDate,
     pub source_text: String,
+    pub superior: Option<SuperiorNotice>,
     pub urgency: Urgency,
+}
+
+/// A higher-level notice as a form or JSON sends it.
+#[derive(Debug, Clone, Default)]
+pub struct RawSuperior<'a> {
+    pub issuer: &'a str,
+    pub doc_no: &'a str,
+    pub channel: &'a str,
+    pub received_at: &'a str,
+    pub report_deadline: &'a str,
+    pub report_to: &'a str,
+}
+
+fn urgency(raw: &str) -> Result<Urgency, DomainError> {
+    Urgency::from_code(if raw.is_empty() { "normal" } else { raw })
 }
 
 impl NewMatter {
@@ -83,24 +122,71 @@ impl NewMatter {
         source: &str,
         source_date: &str,
         source_text: &str,
-        urgency: &str,
+        urgency_code: &str,
         today: NaiveDate,
     ) -> Result<NewMatter, DomainError> {
         let source_date = date("会议/交办日期", source_date)?;
         if source_date > today {
             return Err(DomainError::invalid("会议/交办日期", "不能晚于今天"));
         }
+        let source = Source::from_code(source)
+            .ok()
+            .filter(|s| s.kind() == MatterKind::Local)
+            .ok_or_else(|| DomainError::invalid("来源", "请选择会议类型或交办方式"))?;
         Ok(NewMatter {
             title: required_text("督查事项", title, TITLE_MAX)?,
-            source: LocalSource::from_code(source)
-                .map_err(|_| DomainError::invalid("来源", "请选择会议类型或交办方式"))?,
+            source,
             source_date,
             source_text: required_text("会议决定/交办原文", source_text, TEXT_MAX)?,
-            urgency: Urgency::from_code(if urgency.is_empty() {
-                "normal"
-            } else {
-                urgency
-            })?,
+            superior: None,
+            urgency: urgency(urgency_code)?,
+        })
+    }
+
+    /// A higher-level notice received by phone or in writing (procedure A, 登记报备).
+    pub fn parse_superior(
+        title: &str,
+        source: &str,
+        content: &str,
+        urgency_code: &str,
+        raw: RawSuperior<'_>,
+        now: Millis,
+    ) -> Result<NewMatter, DomainError> {
+        let source = Source::from_code(source)
+            .ok()
+            .filter(|s| s.kind() == MatterKind::Superior)
+            .ok_or_else(|| {
+                DomainError::invalid("来源", "请选择上级文件、会议、讲话、批示或交办")
+            })?;
+        let channel = Channel::from_code(raw.channel)
+            .map_err(|_| DomainError::invalid("来文方式", "请选择电话通知或文字通知"))?;
+        let received_at = datetime("收文时间", raw.received_at)?;
+        if received_at > now + 60_000 {
+            return Err(DomainError::invalid("收文时间", "不能晚于现在"));
+        }
+        let received_on = crate::time::china_date(received_at);
+        let report_deadline = date("报送时限", raw.report_deadline)?;
+        if report_deadline < received_on {
+            return Err(DomainError::invalid("报送时限", "不能早于收文日期"));
+        }
+        let doc_no = optional_text("来文文号", Some(raw.doc_no), TITLE_MAX)?.unwrap_or_default();
+        if channel == Channel::Written && doc_no.is_empty() {
+            return Err(DomainError::invalid("来文文号", "文字通知请填写来文文号"));
+        }
+        Ok(NewMatter {
+            title: required_text("督查事项", title, TITLE_MAX)?,
+            source,
+            source_date: received_on,
+            source_text: required_text("来文主要内容", content, TEXT_MAX)?,
+            superior: Some(SuperiorNotice {
+                issuer: required_text("来文单位", raw.issuer, TITLE_MAX)?,
+                doc_no,
+                channel,
+                received_at,
+                report_deadline,
+                report_to: required_text("报送对象", raw.report_to, TITLE_MAX)?,
+            }),
+            urgency: urgency(urgency_code)?,
         })
     }
 }
@@ -165,11 +251,7 @@ impl NewTask {
             leaders,
             lead_unit: UnitId(lead_unit),
             coop_units,
-            urgency: Urgency::from_code(if raw.urgency.is_empty() {
-                "normal"
-            } else {
-                raw.urgency
-            })?,
+            urgency: urgency(raw.urgency)?,
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod matter;
 pub mod org;
 pub mod policy;
 pub mod procedure;
+pub mod special;
 pub mod time;
 
 pub use error::DomainError;
@@ -15,3 +16,4 @@ pub use ids::*;
 pub use matter::*;
 pub use org::*;
 pub use procedure::*;
+pub use special::*;

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::time::Millis;
-use crate::{BulletinId, DomainError, MatterId, ReportId, Role, TaskId, UnitId, UserId};
+use crate::{
+    ApplicationId, BulletinId, DomainError, MatterId, ReportId, Role, TaskId, UnitId, UserId,
+};
 
 macro_rules! coded_enum {
     ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident => $code:literal, $label:literal;)* }) => {
@@ -25,6 +27,7 @@ macro_rules! coded_enum {
         }
     };
 }
+pub(crate) use coded_enum;
 
 coded_enum!(
     /// The three procedures of the notice.
@@ -36,16 +39,98 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// Where a Local matter comes from (section 二（二） of the notice).
-    LocalSource, "来源" {
+    /// Where a matter comes from: section 二（一） of the notice for Superior matters, 二（二）
+    /// for Local ones, 二（三） for Special inspections. The source decides the procedure.
+    Source, "来源" {
         WorkingCommitteeMeeting => "committee_meeting", "党工委会议";
         CadreMeeting => "cadre_meeting", "科级干部例会";
         TopicMeeting => "topic_meeting", "专题工作会议";
         FieldResearch => "field_research", "基层调研";
         OnSiteOffice => "onsite_office", "现场办公";
         LeaderAssignment => "leader_assignment", "主要领导交办";
+        SuperiorDocument => "superior_document", "上级重要文件";
+        SuperiorMeeting => "superior_meeting", "上级重要会议";
+        SuperiorSpeech => "superior_speech", "领导同志重要讲话";
+        SuperiorInstruction => "superior_instruction", "上级领导批示";
+        SuperiorAssignment => "superior_assignment", "上级交办事项";
+        DepartmentApplication => "department_application", "部门专项督查申请";
     }
 );
+
+impl Source {
+    /// The procedure a matter from this source follows.
+    pub fn kind(self) -> MatterKind {
+        match self {
+            Source::SuperiorDocument
+            | Source::SuperiorMeeting
+            | Source::SuperiorSpeech
+            | Source::SuperiorInstruction
+            | Source::SuperiorAssignment => MatterKind::Superior,
+            Source::DepartmentApplication => MatterKind::Special,
+            _ => MatterKind::Local,
+        }
+    }
+    /// The sources of one procedure, for a form's choices.
+    pub fn of_kind(kind: MatterKind) -> Vec<Source> {
+        Source::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.kind() == kind)
+            .collect()
+    }
+}
+
+coded_enum!(
+    /// How a higher-level notice arrived (上级有关电话和文字通知).
+    Channel, "来文方式" {
+        Written => "written", "文字通知";
+        Phone => "phone", "电话通知";
+    }
+);
+
+/// The higher-level notice a Superior matter was registered from (登记报备).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuperiorNotice {
+    /// 来文单位, e.g. 高新区党工委办公室
+    pub issuer: String,
+    /// 来文文号; empty for a phone notice
+    pub doc_no: String,
+    pub channel: Channel,
+    /// 收文（接听）时间
+    pub received_at: Millis,
+    /// 上级要求的报送时限
+    pub report_deadline: NaiveDate,
+    /// 报送对象 (the higher-level office the 督查汇报 goes to)
+    pub report_to: String,
+}
+
+coded_enum!(
+    /// The compiled document of stage 4: a 督查通报 published in the periodical (Local and
+    /// Special matters) or a 督查汇报 reported upward (Superior matters).
+    BulletinKind, "文稿类别" {
+        Bulletin => "bulletin", "督查通报";
+        Report => "report", "督查汇报";
+    }
+);
+
+impl BulletinKind {
+    /// Which document stage 4 of a matter's procedure produces.
+    pub fn for_matter(kind: MatterKind) -> BulletinKind {
+        match kind {
+            MatterKind::Superior => BulletinKind::Report,
+            _ => BulletinKind::Bulletin,
+        }
+    }
+}
+
+/// How a 督查汇报 went up (上报上级有关部门): to whom, when, how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpwardReport {
+    pub to: String,
+    pub on: NaiveDate,
+    /// e.g. 公文交换、电子政务外网、传真、专人报送
+    pub via: String,
+}
 
 coded_enum!(
     /// 急事急办、特事特办.
@@ -117,9 +202,11 @@ pub struct Matter {
     pub seq: i64,
     pub kind: MatterKind,
     pub title: String,
-    pub source: LocalSource,
+    pub source: Source,
     pub source_date: NaiveDate,
     pub source_text: String,
+    /// The higher-level notice, for Superior matters.
+    pub superior: Option<SuperiorNotice>,
     pub urgency: Urgency,
     pub state: MatterState,
     pub version: i64,
@@ -213,6 +300,7 @@ pub struct ProgressReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bulletin {
     pub id: BulletinId,
+    pub kind: BulletinKind,
     pub year: i32,
     pub title: String,
     pub body: String,
@@ -221,12 +309,29 @@ pub struct Bulletin {
     pub matter_ids: Vec<MatterId>,
     /// 第N期 of the periodical, given when published.
     pub issue_no: Option<i64>,
+    /// 督查汇报文号, given when reported upward.
+    pub doc_no: Option<String>,
     pub scope: Option<String>,
     pub review_opinion: Option<String>,
     pub instruction: Option<String>,
+    /// Who reviews it (审阅/审批): empty means the supervision leader; for a Special
+    /// inspection, the applying departments' area leaders (报相关分管领导审批).
+    pub reviewers: Vec<UserId>,
+    /// For a 督查汇报: how it was reported upward.
+    pub upward: Option<UpwardReport>,
     pub created_by: UserId,
     pub created_at: Millis,
     pub published_at: Option<Millis>,
+}
+
+impl Bulletin {
+    /// The state as its kind says it: a 督查汇报 is 已上报, not 已印发.
+    pub fn state_label(&self) -> &'static str {
+        match (self.kind, self.state) {
+            (BulletinKind::Report, BulletinState::Published) => "已上报",
+            (_, s) => s.label(),
+        }
+    }
 }
 
 /// The object a step acts on.
@@ -235,6 +340,8 @@ pub enum ObjectRef {
     Matter(MatterId),
     Task(TaskId),
     Bulletin(BulletinId),
+    /// A 督查考核申请书 (procedure C).
+    Application(ApplicationId),
 }
 
 impl ObjectRef {
@@ -243,6 +350,7 @@ impl ObjectRef {
             ObjectRef::Matter(_) => "matter",
             ObjectRef::Task(_) => "task",
             ObjectRef::Bulletin(_) => "bulletin",
+            ObjectRef::Application(_) => "application",
         }
     }
     pub fn id(self) -> i64 {
@@ -250,6 +358,7 @@ impl ObjectRef {
             ObjectRef::Matter(id) => id.0,
             ObjectRef::Task(id) => id.0,
             ObjectRef::Bulletin(id) => id.0,
+            ObjectRef::Application(id) => id.0,
         }
     }
     pub fn from_parts(kind: &str, id: i64) -> Option<ObjectRef> {
@@ -257,6 +366,7 @@ impl ObjectRef {
             "matter" => Some(ObjectRef::Matter(MatterId(id))),
             "task" => Some(ObjectRef::Task(TaskId(id))),
             "bulletin" => Some(ObjectRef::Bulletin(BulletinId(id))),
+            "application" => Some(ObjectRef::Application(ApplicationId(id))),
             _ => None,
         }
     }
@@ -273,18 +383,31 @@ pub enum Assignee {
 coded_enum!(
     /// What a work item in someone's inbox (待办) asks for.
     WorkAction, "待办类型" {
-        Decompose => "decompose", "分解立项并呈批";
+        Decompose => "decompose", "登记分解并呈批";
         Approve => "approve", "审批交办";
         IssueNotice => "issue_notice", "印发督办通知";
         Sign => "sign", "签收";
         Report => "report", "报送落实情况";
         Confirm => "confirm", "确认落实情况";
+        Forward => "forward", "印发批示件转办单";
         CompileBulletin => "compile_bulletin", "编制督查通报";
+        CompileReport => "compile_report", "编制督查汇报";
         Review => "review", "审阅督查通报";
         Instruct => "instruct", "批示督查通报";
         Publish => "publish", "修改定稿并印发";
+        ReportUpward => "report_upward", "修改定稿并上报";
         Close => "close", "销号";
         Archive => "archive", "归档";
+        ReviseApplication => "revise_application", "修改督查考核申请";
+        ReviewApplication => "review_application", "审核督查考核申请";
+        ApproveApplication => "approve_application", "批示督查考核申请";
+        ForwardApplication => "forward_application", "阅转督查考核申请";
+        DraftPlan => "draft_plan", "起草专项督查考核方案";
+        Score => "score", "督查考核打分";
+        CompileSituation => "compile_situation", "汇总工作情况上报";
+        ReadSituation => "read_situation", "阅示工作情况汇总";
+        WriteOpinion => "write_opinion", "形成主导性通报意见";
+        SignOpinion => "sign_opinion", "审阅签字通报意见";
     }
 );
 

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::input::{BODY_MAX, TEXT_MAX, TITLE_MAX, optional_text, required_text};
 use crate::time::Millis;
 use crate::{
-    Actor, Assignee, Bulletin, BulletinState, DomainError, Matter, MatterKind, MatterState,
-    ObjectRef, ProgressReport, Receipt, Recipient, ReportId, ReportStatus, Role, Task, TaskState,
-    UnitId, WorkAction, WorkItem,
+    Actor, Assignee, Bulletin, BulletinKind, BulletinState, DomainError, Matter, MatterKind,
+    MatterState, ObjectRef, ProgressReport, Receipt, Recipient, ReportId, ReportStatus, Role, Task,
+    TaskState, UnitId, UpwardReport, WorkAction, WorkItem,
 };
 
 /// A leader's written word on an object (批示/审阅意见/退回理由).
@@ -59,8 +59,14 @@ impl InstructionKind {
 pub enum Allocate {
     /// 督办通知文号, e.g. 张督办〔2026〕12号
     NoticeNo,
+    /// 批示件转办单编号, e.g. 张督转〔2026〕3号
+    TransferNo,
     /// 《张范督查》第N期
     IssueNo,
+    /// 督查考核通知文号
+    InspectionNoticeNo,
+    /// 督查汇报文号
+    ReportNo,
     /// 归档号
     ArchiveNo,
 }
@@ -101,6 +107,10 @@ pub struct Change {
     pub decided_report: Option<(ReportId, ReportStatus, Option<String>)>,
     pub instruction: Option<Instruction>,
     pub allocate: Option<Allocate>,
+    /// Applications this step changes (procedure C).
+    pub application: Vec<crate::Application>,
+    /// Scores a department gave (procedure C).
+    pub new_scores: Vec<crate::Score>,
     pub done: Vec<WorkDone>,
     pub open: Vec<WorkItem>,
 }
@@ -140,14 +150,23 @@ pub enum MatterCommand {
     Approve { instruction: String },
     /// 退回 with a reason.
     Return { reason: String },
-    /// 印发《督办通知》.
+    /// 印发《督办通知》 (Local).
     IssueNotice,
+    /// 批示件转报: copies of the instruction go to the leaders and units (Superior).
+    Forward,
     /// 归档.
     Archive,
 }
 
 impl MatterCommand {
-    pub const CODES: [&'static str; 5] = ["submit", "approve", "return", "issue_notice", "archive"];
+    pub const CODES: [&'static str; 6] = [
+        "submit",
+        "approve",
+        "return",
+        "issue_notice",
+        "forward",
+        "archive",
+    ];
 
     /// From an action code and the text a form or JSON gave.
     pub fn parse(action: &str, text: Option<&str>) -> Result<MatterCommand, DomainError> {
@@ -161,21 +180,66 @@ impl MatterCommand {
                 reason: required_text("退回理由", text.unwrap_or(""), TEXT_MAX)?,
             },
             "issue_notice" => MatterCommand::IssueNotice,
+            "forward" => MatterCommand::Forward,
             "archive" => MatterCommand::Archive,
             other => return Err(DomainError::invalid("操作", format!("未知操作“{other}”"))),
         })
     }
 }
 
-/// Whether the office may still add, edit or remove tasks (分解立项).
+/// Whether the office may still add, edit or remove tasks (分解立项): a Local matter before it is
+/// submitted; a Superior matter after the principal leader's instruction and before the copies
+/// go out (按照批示意见，明确每项任务); a Special inspection's tasks come from its plan.
 pub fn can_edit_tasks(actor: &Actor, matter: &Matter) -> Result<(), DomainError> {
     office(actor)?;
-    if matter.state != MatterState::Registered {
-        return Err(DomainError::state(
+    match (matter.kind, matter.state) {
+        (MatterKind::Local, MatterState::Registered)
+        | (MatterKind::Superior, MatterState::Approved) => Ok(()),
+        (MatterKind::Local, _) => Err(DomainError::state(
             "事项已呈批，不能再修改任务；如需修改请由主要领导退回",
-        ));
+        )),
+        (MatterKind::Superior, MatterState::Registered | MatterState::Submitted) => Err(
+            DomainError::state("请先呈报主要领导批阅，再按照批示意见明确任务"),
+        ),
+        (MatterKind::Superior, _) => Err(DomainError::state("批示件已转办，不能再修改任务")),
+        (MatterKind::Special, _) => Err(DomainError::state(
+            "专项督查的任务由督查考核方案确定，不能单独修改",
+        )),
     }
-    Ok(())
+}
+
+/// The receipts and sign items of dispatching tasks: each responsible leader, the lead unit and
+/// every cooperating unit signs (签收).
+fn dispatch(tasks: &[Task], change: &mut Change) {
+    for t in tasks {
+        let mut t2 = t.clone();
+        t2.state = TaskState::Assigned;
+        let tobj = ObjectRef::Task(t.id);
+        let recipients = t
+            .leaders
+            .iter()
+            .map(|u| Recipient::User(*u))
+            .chain(std::iter::once(Recipient::Unit(t.lead_unit)))
+            .chain(t.coop_units.iter().map(|u| Recipient::Unit(*u)));
+        for r in recipients {
+            change.new_receipts.push(Receipt {
+                task_id: t.id,
+                recipient: r,
+                signed_at: None,
+                signed_by: None,
+            });
+            let assignee = match r {
+                Recipient::User(u) => Assignee::User(u),
+                Recipient::Unit(u) => Assignee::Unit(u),
+            };
+            change.open.push(WorkItem {
+                object: tobj,
+                action: WorkAction::Sign,
+                assignee,
+            });
+        }
+        change.tasks.push(t2);
+    }
 }
 
 pub fn decide_matter(
@@ -186,8 +250,11 @@ pub fn decide_matter(
     now: Millis,
 ) -> Result<Change, DomainError> {
     let obj = ObjectRef::Matter(matter.id);
-    if matter.kind != MatterKind::Local {
-        return Err(DomainError::state("此流程用于街道会议和主要领导交办事项"));
+    let superior = matter.kind == MatterKind::Superior;
+    if matter.kind == MatterKind::Special && !matches!(cmd, MatterCommand::Archive) {
+        return Err(DomainError::state(
+            "专项督查按申请、方案、通知、考核的流程办理",
+        ));
     }
     let mut next = matter.clone();
     let change = match cmd {
@@ -196,13 +263,17 @@ pub fn decide_matter(
             if matter.state != MatterState::Registered {
                 return Err(DomainError::state("只有登记中的事项可以呈批"));
             }
-            if tasks.is_empty() {
+            if !superior && tasks.is_empty() {
                 return Err(DomainError::state("请先分解立项，至少添加一项任务"));
             }
             next.state = MatterState::Submitted;
             Change {
                 action: "matter.submit",
-                summary: format!("呈报主要领导批阅（{}项任务）", tasks.len()),
+                summary: if superior {
+                    "呈报主要领导批阅上级通知".to_owned()
+                } else {
+                    format!("呈报主要领导批阅（{}项任务）", tasks.len())
+                },
                 done: vec![WorkDone::Object(obj)],
                 open: vec![role_item(obj, WorkAction::Approve, Role::PrincipalLeader)],
                 ..Default::default()
@@ -225,7 +296,11 @@ pub fn decide_matter(
                 done: vec![WorkDone::Object(obj)],
                 open: vec![role_item(
                     obj,
-                    WorkAction::IssueNotice,
+                    if superior {
+                        WorkAction::Forward
+                    } else {
+                        WorkAction::IssueNotice
+                    },
                     Role::SupervisionOffice,
                 )],
                 ..Default::default()
@@ -256,6 +331,11 @@ pub fn decide_matter(
         }
         MatterCommand::IssueNotice => {
             office(actor)?;
+            if superior {
+                return Err(DomainError::state(
+                    "上级督查事项以批示件转办单交办，不印发督办通知",
+                ));
+            }
             if matter.state != MatterState::Approved {
                 return Err(DomainError::state("须经主要领导批示同意后方可印发督办通知"));
             }
@@ -267,35 +347,34 @@ pub fn decide_matter(
                 done: vec![WorkDone::Object(obj)],
                 ..Default::default()
             };
-            for t in tasks {
-                let mut t2 = t.clone();
-                t2.state = TaskState::Assigned;
-                let tobj = ObjectRef::Task(t.id);
-                let recipients = t
-                    .leaders
-                    .iter()
-                    .map(|u| Recipient::User(*u))
-                    .chain(std::iter::once(Recipient::Unit(t.lead_unit)))
-                    .chain(t.coop_units.iter().map(|u| Recipient::Unit(*u)));
-                for r in recipients {
-                    change.new_receipts.push(Receipt {
-                        task_id: t.id,
-                        recipient: r,
-                        signed_at: None,
-                        signed_by: None,
-                    });
-                    let assignee = match r {
-                        Recipient::User(u) => Assignee::User(u),
-                        Recipient::Unit(u) => Assignee::Unit(u),
-                    };
-                    change.open.push(WorkItem {
-                        object: tobj,
-                        action: WorkAction::Sign,
-                        assignee,
-                    });
-                }
-                change.tasks.push(t2);
+            dispatch(tasks, &mut change);
+            change
+        }
+        MatterCommand::Forward => {
+            office(actor)?;
+            if !superior {
+                return Err(DomainError::state("批示件转办用于上级督查事项"));
             }
+            if matter.state != MatterState::Approved {
+                return Err(DomainError::state("须经主要领导批示后方可转办"));
+            }
+            if tasks.is_empty() {
+                return Err(DomainError::state(
+                    "请先按照批示意见明确任务，至少添加一项任务",
+                ));
+            }
+            next.state = MatterState::Dispatched;
+            let mut change = Change {
+                action: "matter.forward",
+                summary: format!(
+                    "印发《批示件转办单》，将主要领导批示件转报相关领导和部门，交办{}项任务",
+                    tasks.len()
+                ),
+                allocate: Some(Allocate::TransferNo),
+                done: vec![WorkDone::Object(obj)],
+                ..Default::default()
+            };
+            dispatch(tasks, &mut change);
             change
         }
         MatterCommand::Archive => {
@@ -338,6 +417,8 @@ pub enum TaskCommand {
     ReturnReport { reason: String },
     /// 销号.
     Close { remark: String },
+    /// 业务部门打分 (procedure C): per score item, the points and a remark.
+    Score { points: Vec<(String, String)> },
 }
 
 impl TaskCommand {
@@ -382,6 +463,8 @@ pub struct TaskContext<'a> {
     pub reports: &'a [ProgressReport],
     /// Bulletins that cover the matter.
     pub bulletins: &'a [Bulletin],
+    /// For a special inspection's task: the plan, applications and scores.
+    pub special: Option<crate::SpecialContext<'a>>,
 }
 
 /// The receipt this actor would sign: their own first, else their unit's.
@@ -449,11 +532,17 @@ pub fn decide_task(
                 next.state = TaskState::InProgress;
                 next.received_at = Some(now);
                 next.started_at = Some(now);
-                change.open.push(WorkItem {
-                    object: obj,
-                    action: WorkAction::Report,
-                    assignee: Assignee::Unit(task.lead_unit),
-                });
+                match &ctx.special {
+                    // 实地督查考核: the departments score the unit on site.
+                    Some(sp) if sp.inspection.mode == crate::InspectionMode::OnSite => {
+                        change.open.extend(crate::special::score_items(task, sp));
+                    }
+                    _ => change.open.push(WorkItem {
+                        object: obj,
+                        action: WorkAction::Report,
+                        assignee: Assignee::Unit(task.lead_unit),
+                    }),
+                }
             }
             change
         }
@@ -502,7 +591,28 @@ pub fn decide_task(
                 }),
                 ..Default::default()
             };
-            if is_final {
+            if let (true, Some(sp)) = (is_final, &ctx.special) {
+                // 电话和文字督查: the unit's written situation goes to the departments.
+                next.state = TaskState::AwaitingConfirmation;
+                change.summary = "报送书面工作情况，请业务部门评定".to_owned();
+                change.done.push(WorkDone::Action(obj, WorkAction::Report));
+                change.open.extend(crate::special::score_items(task, sp));
+                if ctx.siblings.iter().all(|t| {
+                    t.id == task.id
+                        || matches!(
+                            t.state,
+                            TaskState::AwaitingConfirmation
+                                | TaskState::Completed
+                                | TaskState::Closed
+                        )
+                }) {
+                    change.open.push(role_item(
+                        ObjectRef::Matter(ctx.matter.id),
+                        WorkAction::CompileSituation,
+                        Role::SupervisionOffice,
+                    ));
+                }
+            } else if is_final {
                 next.state = TaskState::AwaitingConfirmation;
                 change.done.push(WorkDone::Action(obj, WorkAction::Report));
                 for l in &task.leaders {
@@ -534,7 +644,7 @@ pub fn decide_task(
             if others_done {
                 change.open.push(role_item(
                     ObjectRef::Matter(ctx.matter.id),
-                    WorkAction::CompileBulletin,
+                    compile_action(BulletinKind::for_matter(ctx.matter.kind)),
                     Role::SupervisionOffice,
                 ));
             }
@@ -567,16 +677,22 @@ pub fn decide_task(
                 return Err(DomainError::state("任务须经责任领导确认办结后方可销号"));
             }
             let finished = task.finished_at.unwrap_or(i64::MAX);
-            // The bulletin must report the completion: compiled (and so reviewed and instructed)
-            // after the task was finished, and published.
+            // The bulletin (督查汇报 for a Superior matter) must report the completion: compiled
+            // (and so reviewed and instructed) after the task was finished, and published or
+            // reported upward.
+            let kind = BulletinKind::for_matter(ctx.matter.kind);
             let reported = ctx.bulletins.iter().any(|b| {
                 b.state == BulletinState::Published
+                    && b.kind == kind
                     && b.matter_ids.contains(&ctx.matter.id)
                     && b.created_at >= finished
                     && b.published_at.is_some_and(|p| p >= finished)
             });
             if !reported {
-                return Err(DomainError::state("办结情况须先在督查通报中通报，方可销号"));
+                return Err(DomainError::state(match kind {
+                    BulletinKind::Report => "办结情况须先形成督查汇报并上报，方可销号",
+                    BulletinKind::Bulletin => "办结情况须先在督查通报中通报，方可销号",
+                }));
             }
             next.state = TaskState::Closed;
             next.closed_at = Some(now);
@@ -612,9 +728,76 @@ pub fn decide_task(
             }
             change
         }
+        TaskCommand::Score { points } => {
+            let sp = ctx
+                .special
+                .as_ref()
+                .ok_or_else(|| DomainError::state("只有专项督查需要业务部门打分"))?;
+            let (scores, app, all) = crate::special::score(actor, task, sp, &points)?;
+            let total: i64 = scores.iter().map(|s| s.tenths).sum();
+            let dept = sp
+                .applications
+                .iter()
+                .find(|a| a.id == app)
+                .map(|a| a.unit_id)
+                .unwrap_or(actor.unit_id);
+            let mut change = Change {
+                action: "task.score",
+                summary: format!("业务部门打分，合计{}分", crate::special::points(total)),
+                new_scores: scores,
+                done: vec![WorkDone::Item(obj, WorkAction::Score, Assignee::Unit(dept))],
+                ..Default::default()
+            };
+            if all {
+                next.state = TaskState::Completed;
+                next.finished_at = Some(now);
+                change.summary.push_str("；该单位督查考核完成");
+                if sp.inspection.mode == crate::InspectionMode::Written
+                    && let Some(r) = ctx.reports.iter().rev().find(|r| {
+                        r.task_id == task.id && r.is_final && r.status == ReportStatus::Submitted
+                    })
+                {
+                    change.decided_report = Some((
+                        r.id,
+                        crate::special::SCORED_REPORT,
+                        Some("业务部门已评定".to_owned()),
+                    ));
+                }
+                let others_done = ctx
+                    .siblings
+                    .iter()
+                    .filter(|t| t.id != task.id)
+                    .all(|t| matches!(t.state, TaskState::Completed | TaskState::Closed));
+                if others_done {
+                    change.open.extend(crate::special::opinion_items(sp));
+                }
+            }
+            change
+        }
     };
     change.tasks = vec![next];
     Ok(change)
+}
+
+/// The application under which this actor may score the task now, if any.
+pub fn can_score<'a>(
+    actor: &Actor,
+    task: &Task,
+    ctx: &'a TaskContext<'_>,
+) -> Option<&'a crate::Application> {
+    let sp = ctx.special.as_ref()?;
+    let app = sp
+        .applications
+        .iter()
+        .find(|a| actor.acts_for_unit(a.unit_id))?;
+    let probe: Vec<(String, String)> = app
+        .score_items
+        .iter()
+        .map(|_| ("0".to_owned(), String::new()))
+        .collect();
+    decide_task(actor, task, ctx, TaskCommand::Score { points: probe }, 0)
+        .ok()
+        .map(|_| app)
 }
 
 /// The final report the task's responsible leader is asked to decide on.
@@ -658,19 +841,38 @@ pub enum BulletinCommand {
         body: String,
         scope: String,
     },
+    /// 修改、整理上报上级有关部门 (a 督查汇报): to whom, when, how.
+    ReportUpward {
+        title: String,
+        body: String,
+        upward: UpwardReport,
+    },
+}
+
+/// The texts a bulletin step may carry, as a form or JSON sends them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BulletinText<'a> {
+    pub text: Option<&'a str>,
+    pub title: Option<&'a str>,
+    pub body: Option<&'a str>,
+    pub scope: Option<&'a str>,
+    pub report_to: Option<&'a str>,
+    pub report_on: Option<&'a str>,
+    pub report_via: Option<&'a str>,
 }
 
 impl BulletinCommand {
-    pub const CODES: [&'static str; 5] =
-        ["submit_review", "review", "instruct", "return", "publish"];
+    pub const CODES: [&'static str; 6] = [
+        "submit_review",
+        "review",
+        "instruct",
+        "return",
+        "publish",
+        "report_upward",
+    ];
 
-    pub fn parse(
-        action: &str,
-        text: Option<&str>,
-        title: Option<&str>,
-        body: Option<&str>,
-        scope: Option<&str>,
-    ) -> Result<BulletinCommand, DomainError> {
+    pub fn parse(action: &str, f: &BulletinText<'_>) -> Result<BulletinCommand, DomainError> {
+        let (text, title, body, scope) = (f.text, f.title, f.body, f.scope);
         Ok(match action {
             "submit_review" => BulletinCommand::SubmitForReview,
             "review" => BulletinCommand::Review {
@@ -688,37 +890,67 @@ impl BulletinCommand {
                 body: required_text("通报正文", body.unwrap_or(""), BODY_MAX)?,
                 scope: required_text("印发范围", scope.unwrap_or(""), TITLE_MAX)?,
             },
+            "report_upward" => BulletinCommand::ReportUpward {
+                title: required_text("汇报标题", title.unwrap_or(""), TITLE_MAX)?,
+                body: required_text("汇报正文", body.unwrap_or(""), BODY_MAX)?,
+                upward: UpwardReport {
+                    to: required_text("上报对象", f.report_to.unwrap_or(""), TITLE_MAX)?,
+                    on: crate::input::date("上报日期", f.report_on.unwrap_or(""))?,
+                    via: required_text("上报方式", f.report_via.unwrap_or(""), TITLE_MAX)?,
+                },
+            },
             other => return Err(DomainError::invalid("操作", format!("未知操作“{other}”"))),
         })
     }
 }
 
-/// The office compiles a bulletin over dispatched Local matters.
+fn compile_action(kind: BulletinKind) -> WorkAction {
+    match kind {
+        BulletinKind::Bulletin => WorkAction::CompileBulletin,
+        BulletinKind::Report => WorkAction::CompileReport,
+    }
+}
+
+/// Which document the office compiles over these matters: a 督查汇报 over Superior matters, a
+/// 督查通报 over Local matters (several may share one) or over one Special inspection.
+pub fn bulletin_kind(matters: &[Matter]) -> Result<BulletinKind, DomainError> {
+    let first = matters
+        .first()
+        .ok_or_else(|| DomainError::invalid("通报事项", "至少选择一个督查事项"))?;
+    if matters.iter().any(|m| m.kind != first.kind) {
+        return Err(DomainError::invalid(
+            "通报事项",
+            "上级督查、会议和领导交办、部门专项督查须分别汇总",
+        ));
+    }
+    if first.kind == MatterKind::Special && matters.len() > 1 {
+        return Err(DomainError::invalid(
+            "通报事项",
+            "专项督查通报一次只针对一项专项督查",
+        ));
+    }
+    Ok(BulletinKind::for_matter(first.kind))
+}
+
+/// The office compiles a bulletin (or a 督查汇报) over dispatched matters.
 pub fn create_bulletin(actor: &Actor, matters: &[Matter]) -> Result<Change, DomainError> {
     office(actor)?;
-    if matters.is_empty() {
-        return Err(DomainError::invalid("通报事项", "至少选择一个督查事项"));
-    }
+    let kind = bulletin_kind(matters)?;
     for m in matters {
-        if m.kind != MatterKind::Local {
-            return Err(DomainError::invalid(
-                "通报事项",
-                format!("{} 不是街道会议和主要领导交办事项", m.ledger_no()),
-            ));
-        }
         if m.state != MatterState::Dispatched {
             return Err(DomainError::state(format!(
-                "事项 {} 尚未交办或已销号，不能编入通报",
-                m.ledger_no()
+                "事项 {} 尚未交办或已销号，不能编入{}",
+                m.ledger_no(),
+                kind.label()
             )));
         }
     }
     Ok(Change {
         action: "bulletin.create",
-        summary: "编制督查通报（初稿由落实情况汇总生成）".to_owned(),
+        summary: format!("编制{}（初稿由落实情况汇总生成）", kind.label()),
         done: matters
             .iter()
-            .map(|m| WorkDone::Action(ObjectRef::Matter(m.id), WorkAction::CompileBulletin))
+            .map(|m| WorkDone::Action(ObjectRef::Matter(m.id), compile_action(kind)))
             .collect(),
         ..Default::default()
     })
@@ -751,15 +983,24 @@ pub fn decide_bulletin(
             next.state = BulletinState::Reviewing;
             Change {
                 action: "bulletin.submit_review",
-                summary: "报分管考核督查领导审阅".to_owned(),
+                summary: if b.reviewers.is_empty() {
+                    "报分管考核督查领导审阅"
+                } else {
+                    "报相关业务分管领导审批"
+                }
+                .to_owned(),
                 done: vec![WorkDone::Object(obj)],
-                open: vec![role_item(obj, WorkAction::Review, Role::SupervisionLeader)],
+                open: reviewer_items(b, WorkAction::Review),
                 ..Default::default()
             }
         }
         BulletinCommand::Review { opinion } => {
-            if !actor.has(Role::SupervisionLeader) {
-                return Err(DomainError::forbidden("须由分管考核督查领导审阅"));
+            if !is_reviewer(actor, b) {
+                return Err(DomainError::forbidden(if b.reviewers.is_empty() {
+                    "须由分管考核督查领导审阅"
+                } else {
+                    "须由相关业务分管领导审批"
+                }));
             }
             if b.state != BulletinState::Reviewing {
                 return Err(DomainError::state("该通报不在待审阅状态"));
@@ -801,7 +1042,7 @@ pub fn decide_bulletin(
         }
         BulletinCommand::Return { reason } => {
             let may = match b.state {
-                BulletinState::Reviewing => actor.has(Role::SupervisionLeader),
+                BulletinState::Reviewing => is_reviewer(actor, b),
                 BulletinState::Instructing => actor.has(Role::PrincipalLeader),
                 _ => return Err(DomainError::state("该通报当前不能退回")),
             };
@@ -822,7 +1063,7 @@ pub fn decide_bulletin(
                 done: vec![WorkDone::Object(obj)],
                 open: vec![role_item(
                     obj,
-                    WorkAction::CompileBulletin,
+                    compile_action(b.kind),
                     Role::SupervisionOffice,
                 )],
                 ..Default::default()
@@ -830,6 +1071,11 @@ pub fn decide_bulletin(
         }
         BulletinCommand::Publish { title, body, scope } => {
             office(actor)?;
+            if b.kind != BulletinKind::Bulletin {
+                return Err(DomainError::state(
+                    "督查汇报须上报上级有关部门，不在本街道印发",
+                ));
+            }
             if b.state != BulletinState::Revising {
                 return Err(DomainError::state("通报须经审阅和主要领导批示后方可印发"));
             }
@@ -845,16 +1091,41 @@ pub fn decide_bulletin(
                 done: vec![WorkDone::Object(obj)],
                 ..Default::default()
             };
-            for t in covered_tasks
-                .iter()
-                .filter(|t| t.state == TaskState::Completed)
-            {
-                change.open.push(role_item(
-                    ObjectRef::Task(t.id),
-                    WorkAction::Close,
-                    Role::SupervisionOffice,
+            open_closures(covered_tasks, &mut change);
+            change
+        }
+        BulletinCommand::ReportUpward {
+            title,
+            body,
+            upward,
+        } => {
+            office(actor)?;
+            if b.kind != BulletinKind::Report {
+                return Err(DomainError::state("督查通报在本街道印发，不上报"));
+            }
+            if b.state != BulletinState::Revising {
+                return Err(DomainError::state(
+                    "督查汇报须经审阅和主要领导批示后方可上报",
                 ));
             }
+            next.state = BulletinState::Published;
+            next.title = title;
+            next.body = body;
+            next.published_at = Some(now);
+            let mut change = Change {
+                action: "bulletin.report_upward",
+                allocate: Some(Allocate::ReportNo),
+                summary: format!(
+                    "根据批示意见修改整理，于{}以{}上报{}",
+                    crate::time::cn_date(upward.on),
+                    upward.via,
+                    upward.to
+                ),
+                done: vec![WorkDone::Object(obj)],
+                ..Default::default()
+            };
+            next.upward = Some(upward);
+            open_closures(covered_tasks, &mut change);
             change
         }
     };
@@ -862,6 +1133,43 @@ pub fn decide_bulletin(
         bulletin: Some(next),
         ..change
     })
+}
+
+fn is_reviewer(actor: &Actor, b: &Bulletin) -> bool {
+    if b.reviewers.is_empty() {
+        actor.has(Role::SupervisionLeader)
+    } else {
+        b.reviewers.contains(&actor.user_id)
+    }
+}
+
+fn reviewer_items(b: &Bulletin, action: WorkAction) -> Vec<WorkItem> {
+    let obj = ObjectRef::Bulletin(b.id);
+    if b.reviewers.is_empty() {
+        return vec![role_item(obj, action, Role::SupervisionLeader)];
+    }
+    b.reviewers
+        .iter()
+        .map(|u| WorkItem {
+            object: obj,
+            action,
+            assignee: Assignee::User(*u),
+        })
+        .collect()
+}
+
+/// After publication the office may close each completed task (销号).
+fn open_closures(covered_tasks: &[Task], change: &mut Change) {
+    for t in covered_tasks
+        .iter()
+        .filter(|t| t.state == TaskState::Completed)
+    {
+        change.open.push(role_item(
+            ObjectRef::Task(t.id),
+            WorkAction::Close,
+            Role::SupervisionOffice,
+        ));
+    }
 }
 
 // ───────────────────────── What to offer ─────────────────────────
@@ -894,6 +1202,7 @@ fn offer(code: &'static str) -> OfferedAction {
         "approve" => ("批示同意交办", Some("批示意见"), false, false),
         "return" => ("退回", Some("退回理由"), true, true),
         "issue_notice" => ("印发督办通知", None, false, false),
+        "forward" => ("印发批示件转办单", None, false, false),
         "archive" => ("整理归档", None, false, false),
         "sign" => ("签收", None, false, false),
         "report" => ("报送落实进展", Some("落实情况"), true, false),
@@ -905,6 +1214,7 @@ fn offer(code: &'static str) -> OfferedAction {
         "review" => ("审阅同意", Some("审阅意见"), false, false),
         "instruct" => ("批示", Some("批示意见"), true, false),
         "publish" => ("定稿印发", None, false, false),
+        "report_upward" => ("定稿上报", None, false, false),
         _ => ("", None, false, false),
     };
     OfferedAction {
@@ -946,9 +1256,20 @@ pub fn bulletin_actions(actor: &Actor, b: &Bulletin, covered: &[Task]) -> Vec<Of
     BulletinCommand::CODES
         .into_iter()
         .filter(|code| {
-            BulletinCommand::parse(code, Some(PROBE), Some(PROBE), Some(PROBE), Some(PROBE))
-                .and_then(|cmd| decide_bulletin(actor, b, covered, cmd, 0))
-                .is_ok()
+            BulletinCommand::parse(
+                code,
+                &BulletinText {
+                    text: Some(PROBE),
+                    title: Some(PROBE),
+                    body: Some(PROBE),
+                    scope: Some(PROBE),
+                    report_to: Some(PROBE),
+                    report_on: Some("2026-01-01"),
+                    report_via: Some(PROBE),
+                },
+            )
+            .and_then(|cmd| decide_bulletin(actor, b, covered, cmd, 0))
+            .is_ok()
         })
         .map(offer)
         .collect()

@@ -1019,10 +1019,12 @@ fn only_the_office_compiles_bulletins_and_only_over_dispatched_local_matters() {
         create_bulletin(&office, &[]),
         Err(DomainError::Invalid { .. })
     ));
+    // A 督查汇报 over Superior matters and a 督查通报 over Local ones are compiled apart.
     let mut superior = w.matter.clone();
     superior.kind = MatterKind::Superior;
+    superior.id = MatterId(99);
     assert!(matches!(
-        create_bulletin(&office, &[superior]),
+        create_bulletin(&office, &[w.matter.clone(), superior]),
         Err(DomainError::Invalid { .. })
     ));
     let mut approved = World::new();
@@ -1312,17 +1314,24 @@ fn bulletins_are_edited_only_by_the_office_while_a_draft() {
 #[test]
 fn bulletin_commands_parse_from_codes() {
     assert!(matches!(
-        BulletinCommand::parse("instruct", None, None, None, None),
+        BulletinCommand::parse("instruct", &BulletinText::default()),
         Err(DomainError::Invalid { .. })
     ));
     assert_eq!(
-        BulletinCommand::parse("review", None, None, None, None),
+        BulletinCommand::parse("review", &BulletinText::default()),
         Ok(BulletinCommand::Review {
             opinion: "已阅，同意。".to_owned()
         })
     );
     assert!(matches!(
-        BulletinCommand::parse("publish", None, Some("标题"), Some("正文"), None),
+        BulletinCommand::parse(
+            "publish",
+            &BulletinText {
+                title: Some("标题"),
+                body: Some("正文"),
+                ..Default::default()
+            }
+        ),
         Err(DomainError::Invalid { .. })
     ));
 }
@@ -1346,6 +1355,7 @@ fn task_codes(w: &World, who: Who, t: usize) -> Vec<&'static str> {
         receipts: &receipts,
         reports: &reports,
         bulletins: &w.bulletins,
+        special: None,
     };
     task_actions(&who.actor(), &w.tasks[t], &ctx)
         .into_iter()
@@ -1615,6 +1625,7 @@ fn signing_uses_only_this_tasks_receipts() {
         receipts: &w.receipts, // the matter's receipts
         reports: &[],
         bulletins: &[],
+        special: None,
     };
     let r = decide_task(
         &Who::StaffA.actor(),
@@ -1643,6 +1654,7 @@ fn confirming_decides_only_this_tasks_report() {
         receipts: &w.receipts,
         reports: &w.reports, // the matter's reports, oldest first
         bulletins: &[],
+        special: None,
     };
     let c =
         decide_task(&Who::Area.actor(), &w.tasks[0], &ctx, confirm_cmd(), NOW).expect("confirm");

@@ -144,10 +144,10 @@ pub(crate) async fn append(
     Ok(r.id)
 }
 
-const COLUMNS: &str = "id, at, actor_id, actor_name, action, object_type, object_id, matter_id, summary, \
+pub(crate) const COLUMNS: &str = "id, at, actor_id, actor_name, action, object_type, object_id, matter_id, summary, \
                        before_json, after_json, ip, prev_hash, hash";
 
-fn record(row: &sqlx::any::AnyRow) -> Result<AuditRecord> {
+pub(crate) fn record(row: &sqlx::any::AnyRow) -> Result<AuditRecord> {
     Ok(AuditRecord {
         id: row.try_get(0)?,
         at: row.try_get(1)?,

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDate};
 use duban_domain::input::{NewMatter, NewTask};
 use duban_domain::time::china_date;
 use duban_domain::{
-    Actor, BulletinCommand, BulletinId, DomainError, LocalSource, MatterCommand, MatterId, Role,
+    Actor, BulletinCommand, BulletinId, DomainError, MatterCommand, MatterId, Role, Source,
     TaskCommand, TaskState, UnitId, UnitKind, Urgency, UserId,
 };
 
@@ -149,7 +149,7 @@ enum Stage {
 
 /// (source, title, source text, urgency, stage, tasks: (content, lead, coop, leader, deadline offset in days))
 type DemoMatter = (
-    LocalSource,
+    Source,
     &'static str,
     &'static str,
     Urgency,
@@ -159,7 +159,7 @@ type DemoMatter = (
 
 const MATTERS: [DemoMatter; 30] = [
     (
-        LocalSource::WorkingCommitteeMeeting,
+        Source::WorkingCommitteeMeeting,
         "冬季安全生产大排查大整治",
         "党工委会议研究部署冬季安全生产工作，要求全面排查风险隐患。",
         Urgency::Urgent,
@@ -170,7 +170,7 @@ const MATTERS: [DemoMatter; 30] = [
         ],
     ),
     (
-        LocalSource::CadreMeeting,
+        Source::CadreMeeting,
         "重点项目建设推进",
         "科级干部例会要求加快重点项目手续办理和征迁进度。",
         Urgency::Normal,
@@ -178,7 +178,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("梳理重点项目手续办理清单", "jjfz", "ghjs,zrzy", "fgld1", 25)],
     ),
     (
-        LocalSource::TopicMeeting,
+        Source::TopicMeeting,
         "农村人居环境整治提升",
         "专题工作会议部署农村人居环境整治。",
         Urgency::Normal,
@@ -186,7 +186,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("开展村庄清洁行动", "nync", "dwzc,xwzc", "fgld3", 30)],
     ),
     (
-        LocalSource::FieldResearch,
+        Source::FieldResearch,
         "老旧小区改造群众诉求办理",
         "主要领导基层调研张范社区时听取群众反映。",
         Urgency::Normal,
@@ -197,7 +197,7 @@ const MATTERS: [DemoMatter; 30] = [
         ],
     ),
     (
-        LocalSource::OnSiteOffice,
+        Source::OnSiteOffice,
         "农贸市场周边交通秩序整治",
         "主要领导现场办公确定。",
         Urgency::Urgent,
@@ -205,7 +205,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("施划临时停车泊位", "csgl", "", "fgld3", 10)],
     ),
     (
-        LocalSource::LeaderAssignment,
+        Source::LeaderAssignment,
         "退役军人走访慰问",
         "主要领导交办：元旦春节前完成走访慰问。",
         Urgency::Normal,
@@ -213,7 +213,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("制定走访慰问计划", "tyjr", "shsw", "fgld2", 12)],
     ),
     (
-        LocalSource::WorkingCommitteeMeeting,
+        Source::WorkingCommitteeMeeting,
         "基层党组织规范化建设",
         "党工委会议决定开展基层党组织规范化建设。",
         Urgency::Normal,
@@ -221,7 +221,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("开展党支部标准化建设评估", "zzb", "", "duchald", 35)],
     ),
     (
-        LocalSource::CadreMeeting,
+        Source::CadreMeeting,
         "财政预算执行进度",
         "科级干部例会通报预算执行偏慢。",
         Urgency::Urgent,
@@ -232,7 +232,7 @@ const MATTERS: [DemoMatter; 30] = [
         ],
     ),
     (
-        LocalSource::TopicMeeting,
+        Source::TopicMeeting,
         "信访积案化解",
         "专题工作会议部署信访积案清零。",
         Urgency::VeryUrgent,
@@ -240,7 +240,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("逐案制定化解方案", "zzzx", "shsw", "fgld2", 5)],
     ),
     (
-        LocalSource::FieldResearch,
+        Source::FieldResearch,
         "便民服务事项下沉社区",
         "主要领导调研便民服务中心。",
         Urgency::Normal,
@@ -254,7 +254,7 @@ const MATTERS: [DemoMatter; 30] = [
         )],
     ),
     (
-        LocalSource::CadreMeeting,
+        Source::CadreMeeting,
         "招商引资项目落地",
         "科级干部例会要求年底前签约项目全部落地。",
         Urgency::Urgent,
@@ -265,7 +265,7 @@ const MATTERS: [DemoMatter; 30] = [
         ],
     ),
     (
-        LocalSource::WorkingCommitteeMeeting,
+        Source::WorkingCommitteeMeeting,
         "意识形态工作责任制落实",
         "党工委会议专题研究意识形态工作。",
         Urgency::Normal,
@@ -273,7 +273,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("开展意识形态阵地排查", "xcb", "", "duchald", 16)],
     ),
     (
-        LocalSource::OnSiteOffice,
+        Source::OnSiteOffice,
         "防汛设施冬季维护",
         "现场办公确定。",
         Urgency::Normal,
@@ -281,7 +281,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("检修辖区排涝泵站", "yjgl", "nync", "fgld3", -2)],
     ),
     (
-        LocalSource::TopicMeeting,
+        Source::TopicMeeting,
         "低保动态管理",
         "专题工作会议要求开展低保对象复核。",
         Urgency::Normal,
@@ -295,7 +295,7 @@ const MATTERS: [DemoMatter; 30] = [
         )],
     ),
     (
-        LocalSource::LeaderAssignment,
+        Source::LeaderAssignment,
         "政务服务好差评整改",
         "主要领导批示：对差评逐条整改。",
         Urgency::Urgent,
@@ -303,7 +303,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("逐条整改差评事项", "bmfw", "", "fgld1", 6)],
     ),
     (
-        LocalSource::CadreMeeting,
+        Source::CadreMeeting,
         "森林防火网格化管理",
         "科级干部例会部署。",
         Urgency::Normal,
@@ -311,7 +311,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("落实护林员网格责任", "nync", "xwzc", "fgld3", 9)],
     ),
     (
-        LocalSource::TopicMeeting,
+        Source::TopicMeeting,
         "城市管理违建治理",
         "专题工作会议部署违建治理。",
         Urgency::Normal,
@@ -319,7 +319,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("拆除存量违建", "csgl", "ghjs", "fgld3", 4)],
     ),
     (
-        LocalSource::WorkingCommitteeMeeting,
+        Source::WorkingCommitteeMeeting,
         "党风廉政建设责任清单",
         "党工委会议研究。",
         Urgency::Normal,
@@ -327,7 +327,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("修订各部门责任清单", "dzb", "", "duchald", 11)],
     ),
     (
-        LocalSource::FieldResearch,
+        Source::FieldResearch,
         "社区养老服务站建设",
         "主要领导调研前进社区。",
         Urgency::Normal,
@@ -335,7 +335,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("完成养老服务站选址装修", "qjsq", "shsw", "fgld2", 7)],
     ),
     (
-        LocalSource::CadreMeeting,
+        Source::CadreMeeting,
         "个体工商户纾困政策落实",
         "科级干部例会部署。",
         Urgency::Normal,
@@ -343,7 +343,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("政策入户宣传", "jjfz", "", "fgld1", 13)],
     ),
     (
-        LocalSource::OnSiteOffice,
+        Source::OnSiteOffice,
         "东王庄村道路硬化",
         "现场办公确定。",
         Urgency::Normal,
@@ -351,7 +351,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("完成村内道路硬化", "dwzc", "ghjs", "fgld3", 19)],
     ),
     (
-        LocalSource::LeaderAssignment,
+        Source::LeaderAssignment,
         "机关作风建设专项整治",
         "主要领导交办。",
         Urgency::Normal,
@@ -359,7 +359,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("开展作风问题自查自纠", "dzb", "zzb", "duchald", 21)],
     ),
     (
-        LocalSource::TopicMeeting,
+        Source::TopicMeeting,
         "耕地保护专项行动",
         "专题工作会议部署。",
         Urgency::Urgent,
@@ -367,7 +367,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("整改卫片图斑问题", "zrzy", "nync", "fgld1", 3)],
     ),
     (
-        LocalSource::WorkingCommitteeMeeting,
+        Source::WorkingCommitteeMeeting,
         "年度目标任务冲刺",
         "党工委会议要求冲刺全年目标。",
         Urgency::Normal,
@@ -378,7 +378,7 @@ const MATTERS: [DemoMatter; 30] = [
         ],
     ),
     (
-        LocalSource::CadreMeeting,
+        Source::CadreMeeting,
         "燃气安全专项整治",
         "科级干部例会部署。",
         Urgency::VeryUrgent,
@@ -386,7 +386,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("排查餐饮场所燃气隐患", "yjgl", "csgl", "fgld3", 2)],
     ),
     (
-        LocalSource::FieldResearch,
+        Source::FieldResearch,
         "西王庄村集体经济增收",
         "主要领导调研。",
         Urgency::Normal,
@@ -394,7 +394,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("谋划集体经济增收项目", "xwzc", "nync", "fgld3", 30)],
     ),
     (
-        LocalSource::OnSiteOffice,
+        Source::OnSiteOffice,
         "便民服务中心窗口优化",
         "现场办公确定。",
         Urgency::Normal,
@@ -402,7 +402,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("调整综合窗口设置", "bmfw", "", "fgld1", 12)],
     ),
     (
-        LocalSource::TopicMeeting,
+        Source::TopicMeeting,
         "网格员队伍建设",
         "专题工作会议部署。",
         Urgency::Normal,
@@ -410,7 +410,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("完成网格员培训考核", "zzzx", "zfsq,qjsq", "fgld2", 10)],
     ),
     (
-        LocalSource::LeaderAssignment,
+        Source::LeaderAssignment,
         "征兵工作",
         "主要领导交办。",
         Urgency::Urgent,
@@ -418,7 +418,7 @@ const MATTERS: [DemoMatter; 30] = [
         &[("完成年度征兵任务", "tyjr", "", "fgld2", 15)],
     ),
     (
-        LocalSource::WorkingCommitteeMeeting,
+        Source::WorkingCommitteeMeeting,
         "财政资金绩效评价",
         "党工委会议研究。",
         Urgency::Normal,
@@ -515,6 +515,9 @@ impl Store {
             org_name: "张范街道".to_owned(),
             short_name: "张范".to_owned(),
             notice_no_format: "张督办〔{year}〕{n}号".to_owned(),
+            transfer_no_format: "张督转〔{year}〕{n}号".to_owned(),
+            report_no_format: "张督报〔{year}〕{n}号".to_owned(),
+            inspection_no_format: "张督考〔{year}〕{n}号".to_owned(),
             default_scope: "街道党工委、办事处领导班子成员，各部门、各社区（村）".to_owned(),
             ..OrgSettings::default()
         };
@@ -610,6 +613,7 @@ impl Store {
                 source: *source,
                 source_date: today - Duration::days(30 - i as i64),
                 source_text: (*text).to_owned(),
+                superior: None,
                 urgency: *urgency,
             };
             let mut new_tasks = Vec::new();

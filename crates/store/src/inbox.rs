@@ -105,6 +105,10 @@ impl Store {
                 "bulletin",
                 "SELECT id, title, year, 0 FROM bulletins WHERE id IN",
             ),
+            (
+                "application",
+                "SELECT id, subject, year, 0 FROM applications WHERE id IN",
+            ),
         ];
         for (kind, head) in queries {
             let ids: Vec<i64> = items

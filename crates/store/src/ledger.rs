@@ -7,9 +7,10 @@ use duban_domain::input::{NewMatter, NewTask};
 use duban_domain::policy::{Scope, can_register, can_view_matter, ledger_scope};
 use duban_domain::time::{Millis, china_date};
 use duban_domain::{
-    Actor, Assignee, Bulletin, BulletinId, BulletinState, DomainError, LocalSource, Matter,
-    MatterId, MatterKind, MatterState, ObjectRef, ProgressReport, Receipt, Recipient, ReportId,
-    ReportStatus, Role, Task, TaskId, TaskState, UnitId, Urgency, UserId, WorkAction, WorkItem,
+    Actor, Assignee, Bulletin, BulletinId, BulletinKind, BulletinState, Channel, DomainError,
+    Matter, MatterId, MatterKind, MatterState, ObjectRef, ProgressReport, Receipt, Recipient,
+    ReportId, ReportStatus, Role, Source, SuperiorNotice, Task, TaskId, TaskState, UnitId,
+    UpwardReport, Urgency, UserId, WorkAction, WorkItem,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
@@ -19,7 +20,8 @@ use crate::org::next_number;
 use crate::{Backend, Meta, Result, Store, now_ms};
 
 pub(crate) const MATTER_COLS: &str = "id, year, seq, kind, title, source, source_date, source_text, urgency, state, \
-    version, notice_no, archive_no, created_by, created_at, closed_at, archived_at";
+    version, notice_no, archive_no, created_by, created_at, closed_at, archived_at, superior_issuer, superior_doc_no, \
+    superior_channel, superior_received_at, superior_report_deadline, superior_report_to";
 
 pub(crate) const TASK_COLS: &str = "t.id, t.matter_id, t.seq, t.content, t.requirements, t.deadline, t.lead_unit_id, \
     t.urgency, t.state, t.version, t.registered_at, t.received_at, t.started_at, t.reported_at, t.finished_at, \
@@ -36,7 +38,7 @@ pub(crate) fn matter_row(r: &AnyRow) -> Result<Matter> {
         seq: r.try_get(2)?,
         kind: MatterKind::from_code(&r.try_get::<String, _>(3)?)?,
         title: r.try_get(4)?,
-        source: LocalSource::from_code(&r.try_get::<String, _>(5)?)?,
+        source: Source::from_code(&r.try_get::<String, _>(5)?)?,
         source_date: date_of(&r.try_get::<String, _>(6)?)?,
         source_text: r.try_get(7)?,
         urgency: Urgency::from_code(&r.try_get::<String, _>(8)?)?,
@@ -48,6 +50,17 @@ pub(crate) fn matter_row(r: &AnyRow) -> Result<Matter> {
         created_at: r.try_get(14)?,
         closed_at: r.try_get(15)?,
         archived_at: r.try_get(16)?,
+        superior: match r.try_get::<Option<String>, _>(17)? {
+            None => None,
+            Some(issuer) => Some(SuperiorNotice {
+                issuer,
+                doc_no: r.try_get::<Option<String>, _>(18)?.unwrap_or_default(),
+                channel: Channel::from_code(&r.try_get::<String, _>(19)?)?,
+                received_at: r.try_get(20)?,
+                report_deadline: date_of(&r.try_get::<String, _>(21)?)?,
+                report_to: r.try_get(22)?,
+            }),
+        },
     })
 }
 
@@ -208,7 +221,7 @@ fn report_row(r: &AnyRow) -> Result<ProgressReport> {
 }
 
 pub(crate) const BULLETIN_COLS: &str = "id, year, title, body, state, version, issue_no, scope, review_opinion, \
-    instruction, created_by, created_at, published_at";
+    instruction, created_by, created_at, published_at, kind, doc_no, report_to, report_on, report_via";
 
 pub(crate) async fn bulletin_rows(
     conn: &mut AnyConnection,
@@ -231,6 +244,17 @@ pub(crate) async fn bulletin_rows(
             created_by: UserId(r.try_get(10)?),
             created_at: r.try_get(11)?,
             published_at: r.try_get(12)?,
+            kind: BulletinKind::from_code(&r.try_get::<String, _>(13)?)?,
+            doc_no: r.try_get(14)?,
+            upward: match r.try_get::<Option<String>, _>(15)? {
+                None => None,
+                Some(to) => Some(UpwardReport {
+                    to,
+                    on: date_of(&r.try_get::<String, _>(16)?)?,
+                    via: r.try_get(17)?,
+                }),
+            },
+            reviewers: vec![],
         });
     }
     if !out.is_empty() {
@@ -246,6 +270,12 @@ pub(crate) async fn bulletin_rows(
             let (bid, mid): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
             if let Some(b) = out.iter_mut().find(|b| b.id.0 == bid) {
                 b.matter_ids.push(MatterId(mid));
+            }
+        }
+        // A special inspection's bulletin is approved by the departments' area leaders.
+        for b in out.iter_mut() {
+            if let Some(m) = b.matter_ids.first() {
+                b.reviewers = crate::special::bulletin_reviewers(conn, *m).await?;
             }
         }
     }
@@ -295,6 +325,8 @@ pub struct TaskView {
     pub receipts: Vec<Receipt>,
     pub reports: Vec<ProgressReport>,
     pub bulletins: Vec<Bulletin>,
+    /// For a special inspection's task: its plan, applications and scores.
+    pub special: Option<crate::special::SpecialData>,
 }
 
 impl TaskView {
@@ -305,6 +337,7 @@ impl TaskView {
             receipts: &self.receipts,
             reports: &self.reports,
             bulletins: &self.bulletins,
+            special: self.special.as_ref().map(|s| s.context()),
         }
     }
 }
@@ -320,6 +353,11 @@ pub(crate) async fn task_view(conn: &mut AnyConnection, id: TaskId) -> Result<Op
     let receipts = load_receipts(conn, id).await?;
     let reports = load_reports(conn, id).await?;
     let bulletins = bulletins_of_matter(conn, matter.id).await?;
+    let special = if matter.kind == MatterKind::Special {
+        crate::special::special_data(conn, matter.id).await?
+    } else {
+        None
+    };
     Ok(Some(TaskView {
         matter,
         task,
@@ -327,6 +365,7 @@ pub(crate) async fn task_view(conn: &mut AnyConnection, id: TaskId) -> Result<Op
         receipts,
         reports,
         bulletins,
+        special,
     }))
 }
 
@@ -380,7 +419,7 @@ pub struct LedgerRow {
     pub matter_title: String,
     pub matter_kind: MatterKind,
     pub matter_state: MatterState,
-    pub source: LocalSource,
+    pub source: Source,
     pub notice_no: Option<String>,
     pub updated_at: Millis,
     /// The newest progress report, for 办理情况.
@@ -533,17 +572,34 @@ impl Store {
         if !can_register(actor) {
             return Err(DomainError::forbidden("仅考核督查办可登记督查事项").into());
         }
+        let kind = m.source.kind();
+        if kind == MatterKind::Special {
+            return Err(DomainError::invalid(
+                "来源",
+                "部门专项督查由业务部门提出申请，经批准后由考核督查办起草方案启动",
+            )
+            .into());
+        }
+        if kind == MatterKind::Superior && !tasks.is_empty() {
+            return Err(DomainError::invalid(
+                "任务",
+                "上级督查事项先呈报主要领导批阅，再按照批示意见明确任务",
+            )
+            .into());
+        }
         let now = now_ms();
         let year = chrono::Datelike::year(&china_date(now));
         let mut tx = self.begin_write().await?;
         let seq = next_number(&mut tx, "ledger", year).await?;
         let id: i64 = sqlx::query(
             "INSERT INTO matters (year, seq, kind, title, source, source_date, source_text, urgency, state, created_by, \
-             created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
+             created_at, updated_at, superior_issuer, superior_doc_no, superior_channel, superior_received_at, \
+             superior_report_deadline, superior_report_to) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) RETURNING id",
         )
         .bind(i64::from(year))
         .bind(seq)
-        .bind(MatterKind::Local.code())
+        .bind(kind.code())
         .bind(&m.title)
         .bind(m.source.code())
         .bind(m.source_date.format("%Y-%m-%d").to_string())
@@ -553,6 +609,16 @@ impl Store {
         .bind(actor.user_id.0)
         .bind(now)
         .bind(now)
+        .bind(m.superior.as_ref().map(|s| s.issuer.clone()))
+        .bind(m.superior.as_ref().map(|s| s.doc_no.clone()))
+        .bind(m.superior.as_ref().map(|s| s.channel.code()))
+        .bind(m.superior.as_ref().map(|s| s.received_at))
+        .bind(
+            m.superior
+                .as_ref()
+                .map(|s| s.report_deadline.format("%Y-%m-%d").to_string()),
+        )
+        .bind(m.superior.as_ref().map(|s| s.report_to.clone()))
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -562,12 +628,22 @@ impl Store {
             "matter.register",
             "matter",
             id,
-            format!(
-                "登记报备（{}，{}）：{}",
-                m.source.label(),
-                duban_domain::time::cn_date(m.source_date),
-                m.title
-            ),
+            match &m.superior {
+                Some(s) => format!(
+                    "登记报备（{}{}，{}{}）：{}",
+                    s.issuer,
+                    s.channel.label(),
+                    if s.doc_no.is_empty() { "" } else { &s.doc_no },
+                    duban_domain::time::cn_datetime(s.received_at),
+                    m.title
+                ),
+                None => format!(
+                    "登记报备（{}，{}）：{}",
+                    m.source.label(),
+                    duban_domain::time::cn_date(m.source_date),
+                    m.title
+                ),
+            },
         );
         e.matter_id = Some(id);
         append(&mut tx, e, meta, now).await?;
@@ -587,7 +663,7 @@ impl Store {
                 &mut tx,
                 self.backend,
                 actor,
-                (mid, year, seq, &m.title),
+                (mid, year, seq, &m.title, kind),
                 t,
                 meta,
                 now,
@@ -620,7 +696,7 @@ impl Store {
             &mut tx,
             self.backend,
             actor,
-            (matter, m.year, m.seq, &m.title),
+            (matter, m.year, m.seq, &m.title, m.kind),
             &t,
             meta,
             now,
@@ -855,7 +931,7 @@ impl Store {
                 matter_title: r.try_get(19)?,
                 matter_kind: MatterKind::from_code(&r.try_get::<String, _>(20)?)?,
                 matter_state: MatterState::from_code(&r.try_get::<String, _>(21)?)?,
-                source: LocalSource::from_code(&r.try_get::<String, _>(22)?)?,
+                source: Source::from_code(&r.try_get::<String, _>(22)?)?,
                 notice_no: r.try_get(23)?,
                 updated_at: r.try_get(24)?,
                 latest_report: None,
@@ -987,11 +1063,11 @@ async fn bump_matter(tx: &mut Transaction<'static, Any>, m: &Matter, now: Millis
 
 /// Checks that units exist and responsible leaders are area leaders, then writes the task.
 #[allow(clippy::too_many_arguments)]
-async fn insert_task(
+pub(crate) async fn insert_task(
     tx: &mut Transaction<'static, Any>,
     backend: Backend,
     actor: &Actor,
-    (matter, year, matter_seq, title): (MatterId, i32, i64, &str),
+    (matter, year, matter_seq, title, kind): (MatterId, i32, i64, &str, MatterKind),
     t: &NewTask,
     meta: &Meta,
     now: Millis,
@@ -1033,7 +1109,7 @@ async fn insert_task(
     .bind(matter.0)
     .bind(i64::from(year))
     .bind(matter_seq)
-    .bind(MatterKind::Local.code())
+    .bind(kind.code())
     .bind(seq)
     .bind(&t.content)
     .bind(&t.requirements)

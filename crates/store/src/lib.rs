@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod org;
 pub mod procedure;
 pub mod sessions;
+pub mod special;
 #[doc(hidden)]
 pub mod testing;
 

@@ -69,6 +69,17 @@ pub struct OrgSettings {
     pub short_name: String,
     /// 张督办〔{year}〕{n}号
     pub notice_no_format: String,
+    /// 批示件转办单: 张督转〔{year}〕{n}号
+    pub transfer_no_format: String,
+    /// 督查汇报: 张督报〔{year}〕{n}号
+    pub report_no_format: String,
+    /// 督查考核通知: 张督考〔{year}〕{n}号
+    pub inspection_no_format: String,
+    /// 督查考核通知 at least this many days before an on-site inspection
+    pub notice_days: i64,
+    /// Inspections an inspected unit may receive per month and per year (中办发〔2018〕56号).
+    pub cap_month: i64,
+    pub cap_year: i64,
     /// 印发范围 offered by default
     pub default_scope: String,
     /// Font names for .docx documents (offices substitute fonts): title, body, 一、 and （一） headings.
@@ -83,10 +94,43 @@ impl OrgSettings {
         format!("{}督查", self.short_name)
     }
     pub fn notice_no(&self, year: i32, n: i64) -> String {
-        self.notice_no_format
-            .replace("{year}", &year.to_string())
-            .replace("{n}", &n.to_string())
+        number(&self.notice_no_format, year, n)
     }
+    pub fn caps(&self) -> duban_domain::Caps {
+        duban_domain::Caps {
+            per_month: self.cap_month,
+            per_year: self.cap_year,
+        }
+    }
+    /// The number formats, each with its counter and its name on the settings page.
+    fn formats(&self) -> [(&'static str, &'static str, &String); 4] {
+        [
+            ("notice", "督办通知文号格式", &self.notice_no_format),
+            ("transfer", "批示件转办单编号格式", &self.transfer_no_format),
+            ("report", "督查汇报文号格式", &self.report_no_format),
+            (
+                "inspection",
+                "督查考核通知文号格式",
+                &self.inspection_no_format,
+            ),
+        ]
+    }
+    /// The number of the `counter`'s document (notice, transfer, report, inspection).
+    pub fn doc_no(&self, counter: &str, year: i32, n: i64) -> String {
+        let f = self
+            .formats()
+            .into_iter()
+            .find(|(c, _, _)| *c == counter)
+            .map(|(_, _, f)| f.as_str())
+            .unwrap_or("〔{year}〕{n}号");
+        number(f, year, n)
+    }
+}
+
+fn number(format: &str, year: i32, n: i64) -> String {
+    format
+        .replace("{year}", &year.to_string())
+        .replace("{n}", &n.to_string())
 }
 
 impl Default for OrgSettings {
@@ -95,6 +139,12 @@ impl Default for OrgSettings {
             org_name: "街道".to_owned(),
             short_name: "街道".to_owned(),
             notice_no_format: "督办〔{year}〕{n}号".to_owned(),
+            transfer_no_format: "督转〔{year}〕{n}号".to_owned(),
+            report_no_format: "督报〔{year}〕{n}号".to_owned(),
+            inspection_no_format: "督考〔{year}〕{n}号".to_owned(),
+            notice_days: 3,
+            cap_month: 2,
+            cap_year: 12,
             default_scope: "街道党工委、办事处领导班子成员，各部门、各社区".to_owned(),
             font_title: "方正小标宋简体".to_owned(),
             font_body: "仿宋_GB2312".to_owned(),
@@ -150,6 +200,12 @@ impl Store {
                 "org_name" => s.org_name = v,
                 "short_name" => s.short_name = v,
                 "notice_no_format" => s.notice_no_format = v,
+                "transfer_no_format" => s.transfer_no_format = v,
+                "report_no_format" => s.report_no_format = v,
+                "inspection_no_format" => s.inspection_no_format = v,
+                "notice_days" => s.notice_days = v.parse().unwrap_or(s.notice_days),
+                "cap_month" => s.cap_month = v.parse().unwrap_or(s.cap_month),
+                "cap_year" => s.cap_year = v.parse().unwrap_or(s.cap_year),
                 "default_scope" => s.default_scope = v,
                 "font_title" => s.font_title = v,
                 "font_body" => s.font_body = v,
@@ -167,13 +223,35 @@ impl Store {
         s: &OrgSettings,
         meta: &Meta,
     ) -> Result<()> {
-        if !s.notice_no_format.contains("{n}") || !s.notice_no_format.contains("{year}") {
-            return Err(DomainError::invalid(
-                "督办通知文号格式",
-                "须包含年份 {year} 和序号 {n}，例如 张督办〔{year}〕{n}号（序号每年重新编排）",
-            )
-            .into());
+        for (_, field, f) in s.formats() {
+            if !f.contains("{n}") || !f.contains("{year}") {
+                return Err(DomainError::invalid(
+                    field,
+                    "须包含年份 {year} 和序号 {n}，例如 张督办〔{year}〕{n}号（序号每年重新编排）",
+                )
+                .into());
+            }
+            duban_domain::input::required_text(field, f, 40)?;
         }
+        for (field, v, min, max) in [
+            ("督查考核通知提前天数", s.notice_days, 0, 60),
+            ("每月督查考核上限", s.cap_month, 1, 100),
+            ("每年督查考核上限", s.cap_year, 1, 1000),
+        ] {
+            if !(min..=max).contains(&v) {
+                return Err(
+                    DomainError::invalid(field, format!("须为{min}至{max}之间的整数")).into(),
+                );
+            }
+        }
+        if s.cap_month > s.cap_year {
+            return Err(DomainError::invalid("每月督查考核上限", "不能大于每年上限").into());
+        }
+        let (notice_days, cap_month, cap_year) = (
+            s.notice_days.to_string(),
+            s.cap_month.to_string(),
+            s.cap_year.to_string(),
+        );
         duban_domain::input::required_text("单位名称", &s.org_name, 60)?;
         duban_domain::input::required_text("简称", &s.short_name, 20)?;
         for (field, v) in [
@@ -189,6 +267,12 @@ impl Store {
             ("org_name", &s.org_name),
             ("short_name", &s.short_name),
             ("notice_no_format", &s.notice_no_format),
+            ("transfer_no_format", &s.transfer_no_format),
+            ("report_no_format", &s.report_no_format),
+            ("inspection_no_format", &s.inspection_no_format),
+            ("notice_days", &notice_days),
+            ("cap_month", &cap_month),
+            ("cap_year", &cap_year),
             ("default_scope", &s.default_scope),
             ("font_title", &s.font_title),
             ("font_body", &s.font_body),

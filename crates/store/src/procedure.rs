@@ -53,7 +53,7 @@ impl Store {
             actor,
             &change,
             ObjectRef::Matter(id),
-            id,
+            Some(id),
             before,
             meta,
             now,
@@ -97,7 +97,7 @@ impl Store {
             actor,
             &change,
             ObjectRef::Task(id),
-            view.matter.id,
+            Some(view.matter.id),
             before,
             meta,
             now,
@@ -160,39 +160,28 @@ impl Store {
             matters.push(m);
         }
         let change = create_bulletin(actor, &matters)?;
-        let mut body = format!(
-            "根据{}要求，考核督查办对{}项督办事项落实情况进行了督查，现将有关情况通报如下。\n",
-            matters
-                .iter()
-                .map(|m| format!("《{}》", m.title))
-                .collect::<Vec<_>>()
-                .join("、"),
-            matters.len()
-        );
-        let numerals = ["一", "二", "三"];
-        for (i, (name, lines)) in groups.iter().enumerate() {
-            body.push_str(&format!(
-                "\n{}、{}事项（{}项）\n",
-                numerals[i],
-                name,
-                lines.len()
-            ));
-            for (j, l) in lines.iter().enumerate() {
-                body.push_str(&format!("{}. {}\n", j + 1, l));
+        let kind = duban_domain::bulletin_kind(&matters)?;
+        let special = match matters.first() {
+            Some(m) if m.kind == duban_domain::MatterKind::Special => {
+                let data = crate::special::special_data(&mut tx, m.id)
+                    .await?
+                    .ok_or_else(|| DomainError::state("专项督查缺少方案"))?;
+                duban_domain::special_bulletin_ready(&data.applications)?;
+                Some(data)
             }
-        }
-        body.push_str("\n请各责任单位对照督办要求，抓紧推进滞后事项，按时限报送落实情况。\n");
-        let title = if matters.len() == 1 {
-            format!("关于{}落实情况的通报", matters[0].title)
-        } else {
-            format!(
-                "关于{}等{}项督办事项落实情况的通报",
-                matters[0].title,
-                matters.len()
-            )
+            _ => None,
+        };
+        let (title, body) = match (&special, kind) {
+            (Some(data), _) => {
+                let m = &matters[0];
+                let tasks = load_tasks(&mut tx, m.id).await?;
+                special_draft(&mut tx, m, &tasks, data).await?
+            }
+            (None, duban_domain::BulletinKind::Report) => report_draft(&matters, &groups),
+            (None, duban_domain::BulletinKind::Bulletin) => bulletin_draft(&matters, &groups),
         };
         let id: i64 = sqlx::query(
-            "INSERT INTO bulletins (year, title, body, state, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+            "INSERT INTO bulletins (year, title, body, state, created_by, created_at, kind) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id",
         )
         .bind(i64::from(year_of(now)))
         .bind(&title)
@@ -200,6 +189,7 @@ impl Store {
         .bind(BulletinState::Drafting.code())
         .bind(actor.user_id.0)
         .bind(now)
+        .bind(kind.code())
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -219,7 +209,10 @@ impl Store {
             &mut tx,
             &[WorkItem {
                 object: obj,
-                action: WorkAction::CompileBulletin,
+                action: match kind {
+                    duban_domain::BulletinKind::Report => WorkAction::CompileReport,
+                    duban_domain::BulletinKind::Bulletin => WorkAction::CompileBulletin,
+                },
                 assignee: duban_domain::Assignee::Role(duban_domain::Role::SupervisionOffice),
             }],
             now,
@@ -311,7 +304,7 @@ impl Store {
         }
         let change = decide_bulletin(actor, &b, &covered, cmd, now)?;
         let before = serde_json::to_string(&b).ok();
-        let first = b.matter_ids.first().copied().unwrap_or(MatterId(0));
+        let first = b.matter_ids.first().copied();
         self.apply(
             &mut tx,
             actor,
@@ -344,13 +337,13 @@ impl Store {
     /// Writes a decided `Change`: entities (version-guarded), receipts, reports, instructions,
     /// numbers, work items and the audit record.
     #[allow(clippy::too_many_arguments)]
-    async fn apply(
+    pub(crate) async fn apply(
         &self,
         tx: &mut Transaction<'static, Any>,
         actor: &Actor,
         change: &Change,
         object: ObjectRef,
-        matter_id: MatterId,
+        matter_id: Option<MatterId>,
         before: Option<String>,
         meta: &Meta,
         now: Millis,
@@ -362,12 +355,29 @@ impl Store {
         let mut matter = change.matter.clone();
         let mut bulletin: Option<Bulletin> = change.bulletin.clone();
         match change.allocate {
-            Some(Allocate::NoticeNo) => {
-                let n = next_number(tx, "notice", year).await?;
-                let no = settings.notice_no(year, n);
+            Some(
+                a @ (Allocate::NoticeNo | Allocate::TransferNo | Allocate::InspectionNoticeNo),
+            ) => {
+                // The number of the document that dispatches the matter: 督办通知, 批示件转办单
+                // or 督查考核通知, each numbered per year without gaps.
+                let counter = match a {
+                    Allocate::TransferNo => "transfer",
+                    Allocate::InspectionNoticeNo => "inspection",
+                    _ => "notice",
+                };
+                let n = next_number(tx, counter, year).await?;
+                let no = settings.doc_no(counter, year, n);
                 summary = format!("{summary}（{no}）");
                 if let Some(m) = matter.as_mut() {
                     m.notice_no = Some(no);
+                }
+            }
+            Some(Allocate::ReportNo) => {
+                let n = next_number(tx, "report", year).await?;
+                let no = settings.doc_no("report", year, n);
+                summary = format!("{summary}（{no}）");
+                if let Some(b) = bulletin.as_mut() {
+                    b.doc_no = Some(no);
                 }
             }
             Some(Allocate::ArchiveNo) => {
@@ -434,7 +444,8 @@ impl Store {
         if let Some(b) = &bulletin {
             let n = sqlx::query(
                 "UPDATE bulletins SET state = $1, title = $2, body = $3, issue_no = $4, scope = $5, review_opinion = $6, \
-                 instruction = $7, published_at = $8, year = $9, version = version + 1 WHERE id = $10 AND version = $11",
+                 instruction = $7, published_at = $8, year = $9, doc_no = $10, report_to = $11, report_on = $12, \
+                 report_via = $13, version = version + 1 WHERE id = $14 AND version = $15",
             )
             .bind(b.state.code())
             .bind(&b.title)
@@ -445,6 +456,14 @@ impl Store {
             .bind(&b.instruction)
             .bind(b.published_at)
             .bind(i64::from(b.year))
+            .bind(&b.doc_no)
+            .bind(b.upward.as_ref().map(|u| u.to.clone()))
+            .bind(
+                b.upward
+                    .as_ref()
+                    .map(|u| u.on.format("%Y-%m-%d").to_string()),
+            )
+            .bind(b.upward.as_ref().map(|u| u.via.clone()))
             .bind(b.id.0)
             .bind(b.version)
             .execute(&mut **tx)
@@ -532,6 +551,8 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
         }
+        crate::special::save_applications(tx, &change.application, now).await?;
+        crate::special::insert_scores(tx, &change.new_scores, actor.user_id, now).await?;
         for d in &change.done {
             close_work(tx, d, actor.user_id, now).await?;
         }
@@ -545,6 +566,10 @@ impl Store {
             ObjectRef::Bulletin(_) => bulletin
                 .as_ref()
                 .and_then(|b| serde_json::to_string(b).ok()),
+            ObjectRef::Application(_) => change
+                .application
+                .first()
+                .and_then(|a| serde_json::to_string(a).ok()),
         };
         let mut e = AuditEntry::by(
             Some(actor),
@@ -553,7 +578,7 @@ impl Store {
             object.id(),
             summary,
         );
-        e.matter_id = Some(matter_id.0);
+        e.matter_id = matter_id.map(|m| m.0);
         e.before = before;
         e.after = after;
         append(tx, e, meta, now).await?;
@@ -566,4 +591,176 @@ fn recipient_parts(r: Recipient) -> (&'static str, i64) {
         Recipient::User(u) => ("user", u.0),
         Recipient::Unit(u) => ("unit", u.0),
     }
+}
+
+/// The draft of a 督查通报 over Local matters: 已完成 / 推进中 / 滞后.
+fn bulletin_draft(
+    matters: &[duban_domain::Matter],
+    groups: &[(&str, Vec<String>); 3],
+) -> (String, String) {
+    let mut body = format!(
+        "根据{}要求，考核督查办对{}项督办事项落实情况进行了督查，现将有关情况通报如下。\n",
+        matters
+            .iter()
+            .map(|m| format!("《{}》", m.title))
+            .collect::<Vec<_>>()
+            .join("、"),
+        matters.len()
+    );
+    let numerals = ["一", "二", "三"];
+    for (i, (name, lines)) in groups.iter().enumerate() {
+        body.push_str(&format!(
+            "\n{}、{}事项（{}项）\n",
+            numerals[i],
+            name,
+            lines.len()
+        ));
+        for (j, l) in lines.iter().enumerate() {
+            body.push_str(&format!("{}. {}\n", j + 1, l));
+        }
+    }
+    body.push_str("\n请各责任单位对照督办要求，抓紧推进滞后事项，按时限报送落实情况。\n");
+    let title = if matters.len() == 1 {
+        format!("关于{}落实情况的通报", matters[0].title)
+    } else {
+        format!(
+            "关于{}等{}项督办事项落实情况的通报",
+            matters[0].title,
+            matters.len()
+        )
+    };
+    (title, body)
+}
+
+/// The draft of a 督查汇报 over Superior matters, point by point against the higher-level
+/// requirements (对照上级督办要求).
+fn report_draft(
+    matters: &[duban_domain::Matter],
+    groups: &[(&str, Vec<String>); 3],
+) -> (String, String) {
+    let first = &matters[0];
+    let basis = matters
+        .iter()
+        .map(|m| match &m.superior {
+            Some(s) if !s.doc_no.is_empty() => {
+                format!("{}《{}》（{}）", s.issuer, m.title, s.doc_no)
+            }
+            Some(s) => format!("{}{}（{}）", s.issuer, s.channel.label(), m.title),
+            None => format!("《{}》", m.title),
+        })
+        .collect::<Vec<_>>()
+        .join("、");
+    let mut body = format!(
+        "根据{basis}要求，街道党工委、办事处高度重视，主要领导作出批示，明确任务分工和落实时限，各相关部门认真抓好落实。现将有关情况汇报如下。\n"
+    );
+    body.push_str("\n一、上级督办要求\n");
+    for m in matters {
+        body.push_str(&format!("{}\n", m.source_text));
+    }
+    body.push_str("\n二、落实情况\n");
+    let mut n = 0;
+    for (name, lines) in groups.iter() {
+        for l in lines {
+            n += 1;
+            body.push_str(&format!("{n}. {l}（{name}）\n"));
+        }
+    }
+    body.push_str("\n三、存在问题和下步打算\n下一步，街道将对照上级要求，持续跟踪督办，确保各项任务落实到位。\n");
+    let title = if matters.len() == 1 {
+        format!("关于{}落实情况的督查汇报", first.title)
+    } else {
+        format!(
+            "关于{}等{}项上级督办事项落实情况的督查汇报",
+            first.title,
+            matters.len()
+        )
+    };
+    (title, body)
+}
+
+/// The draft of a special inspection's bulletin: the results per inspected unit (scores from
+/// each department, or the units' written situation) and the departments' signed lead opinions.
+async fn special_draft(
+    conn: &mut sqlx::AnyConnection,
+    m: &duban_domain::Matter,
+    tasks: &[duban_domain::Task],
+    data: &crate::special::SpecialData,
+) -> Result<(String, String)> {
+    let mut names = std::collections::HashMap::new();
+    for r in sqlx::query("SELECT id, name FROM units")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        names.insert(r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?);
+    }
+    let name = |u: i64| names.get(&u).cloned().unwrap_or_default();
+    let i = &data.inspection;
+    let mut body = format!(
+        "根据《{}》安排，{}至{}，{}对{}个单位开展了{}{}。现将有关情况通报如下。\n",
+        m.title,
+        cn_date(i.window_start),
+        cn_date(i.window_end),
+        data.applications
+            .iter()
+            .map(|a| name(a.unit_id.0))
+            .collect::<Vec<_>>()
+            .join("、"),
+        tasks.len(),
+        i.mode.label(),
+        if data.joint() {
+            "（联合督查）"
+        } else {
+            ""
+        }
+    );
+    body.push_str("\n一、督查考核结果\n");
+    let mut rows: Vec<(i64, String)> = tasks
+        .iter()
+        .map(|t| {
+            let parts: Vec<String> = data
+                .applications
+                .iter()
+                .filter_map(|a| {
+                    data.total(t.id, a.id)
+                        .map(|s| format!("{}评分{}分", name(a.unit_id.0), duban_domain::points(s)))
+                })
+                .collect();
+            let total: i64 = data
+                .scores
+                .iter()
+                .filter(|s| s.task_id == t.id)
+                .map(|s| s.tenths)
+                .sum();
+            (
+                total,
+                format!("{}：{}", name(t.lead_unit.0), parts.join("，")),
+            )
+        })
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    for (n, (total, line)) in rows.iter().enumerate() {
+        body.push_str(&format!(
+            "{}. {line}（合计{}分）\n",
+            n + 1,
+            duban_domain::points(*total)
+        ));
+    }
+    for (k, (head, pick)) in [("存在问题", 0usize), ("原因分析", 1), ("下步工作重点", 2)]
+        .iter()
+        .enumerate()
+    {
+        body.push_str(&format!("\n{}、{head}\n", ["二", "三", "四"][k]));
+        for a in &data.applications {
+            if let Some(o) = &a.opinion {
+                let text = [&o.problems, &o.causes, &o.next_steps][*pick];
+                if data.joint() {
+                    body.push_str(&format!("（{}）{}\n", name(a.unit_id.0), text));
+                } else {
+                    body.push_str(&format!("{text}\n"));
+                }
+            }
+        }
+    }
+    let title = format!("关于{}情况的通报", m.title.trim_end_matches("方案"));
+    Ok((title, body))
 }

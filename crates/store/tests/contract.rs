@@ -120,9 +120,10 @@ async fn org(tag: &str) -> Org {
 fn new_matter(title: &str) -> NewMatter {
     NewMatter {
         title: title.into(),
-        source: LocalSource::CadreMeeting,
+        source: Source::CadreMeeting,
         source_date: today(),
         source_text: "会议决定".into(),
+        superior: None,
         urgency: Urgency::Normal,
     }
 }

@@ -71,37 +71,7 @@ pub fn supervision_notice(n: &SupervisionNotice) -> OfficialDoc {
     let opening = format!(
         "根据{basis}，经街道主要领导同意，现将有关任务分解立项，交由各责任领导、责任单位办理。具体任务如下："
     );
-    let rows = n
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            TableRow::new([
-                (i + 1).to_string(),
-                t.content.clone(),
-                t.leaders.clone(),
-                t.units.clone(),
-                t.requirements.clone(),
-                t.deadline.clone(),
-            ])
-        })
-        .collect();
-    let table = Table {
-        headers: [
-            "序号",
-            "督查内容",
-            "责任领导",
-            "责任单位",
-            "办理要求",
-            "落实时限",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows,
-        widths_mm: vec![10.0, 44.0, 16.0, 26.0, 34.0, 26.0],
-        // Six columns in 156 mm: 小四 keeps a deadline on one or two lines.
-        font_size: Some(24),
-    };
+    let table = task_table(&n.tasks);
     let closing = [
         format!(
             "请各责任领导、责任单位收到本通知后及时签收，按照办理要求认真抓好落实，于{}前将落实情况书面报送考核督查办；落实时限在此之后的任务，同时报送阶段性进展，完成后及时报告。",
@@ -126,6 +96,41 @@ pub fn supervision_notice(n: &SupervisionNotice) -> OfficialDoc {
         copy_to: n.copy_to.clone().filter(|c| !c.trim().is_empty()),
         printed_by: Some((n.issuer.clone(), format!("{}印发", n.date))),
         ..OfficialDoc::default()
+    }
+}
+
+/// The task table of a 督办通知 or a 批示件转办单: 序号, 督查内容, 责任领导, 责任单位, 办理要求,
+/// 落实时限, one row a task.
+pub(super) fn task_table(tasks: &[NoticeTask]) -> Table {
+    let rows = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            TableRow::new([
+                (i + 1).to_string(),
+                t.content.clone(),
+                t.leaders.clone(),
+                t.units.clone(),
+                t.requirements.clone(),
+                t.deadline.clone(),
+            ])
+        })
+        .collect();
+    Table {
+        headers: [
+            "序号",
+            "督查内容",
+            "责任领导",
+            "责任单位",
+            "办理要求",
+            "落实时限",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        widths_mm: vec![10.0, 44.0, 16.0, 26.0, 34.0, 26.0],
+        // Six columns in 156 mm: 小四 keeps a deadline on one or two lines.
+        font_size: Some(24),
     }
 }
 

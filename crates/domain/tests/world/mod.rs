@@ -332,9 +332,10 @@ pub fn new_matter(id: MatterId, seq: i64, state: MatterState) -> Matter {
         seq,
         kind: MatterKind::Local,
         title: "推进老旧小区改造".to_owned(),
-        source: LocalSource::CadreMeeting,
+        source: Source::CadreMeeting,
         source_date: date(2026, 12, 1),
         source_text: "会议决定：年底前完成改造。".to_owned(),
+        superior: None,
         urgency: Urgency::Normal,
         state,
         version: 1,
@@ -581,6 +582,7 @@ impl World {
                     receipts: &receipts,
                     reports: &reports,
                     bulletins: &self.bulletins,
+                    special: None,
                 };
                 decide_task(&actor, &self.tasks[*t], &ctx, cmd.clone(), now)
             }
@@ -648,6 +650,7 @@ impl World {
                 assert!(office);
                 "matter.issue_notice"
             }
+            Op::Matter(MatterCommand::Forward) => panic!("a Local matter was forwarded"),
             Op::Matter(MatterCommand::Archive) => {
                 assert!(office);
                 "matter.archive"
@@ -699,6 +702,7 @@ impl World {
                         assert!(office);
                         "task.close"
                     }
+                    TaskCommand::Score { .. } => panic!("a Local task was scored"),
                 }
             }
             Op::CreateBulletin(_) => {
@@ -727,6 +731,9 @@ impl World {
                             s => panic!("a bulletin returned from {s:?}"),
                         }
                         "bulletin.return"
+                    }
+                    BulletinCommand::ReportUpward { .. } => {
+                        panic!("a Local bulletin was reported upward")
                     }
                     BulletinCommand::Publish { .. } => {
                         assert!(office);
@@ -822,10 +829,14 @@ impl World {
                 state: BulletinState::Drafting,
                 version: 1,
                 matter_ids,
+                kind: duban_domain::BulletinKind::Bulletin,
                 issue_no: None,
+                doc_no: None,
                 scope: None,
                 review_opinion: None,
                 instruction: None,
+                reviewers: vec![],
+                upward: None,
                 created_by: actor.user_id,
                 created_at: now,
                 published_at: None,
@@ -856,6 +867,11 @@ impl World {
                 );
                 self.bulletins[*b].issue_no = Some(self.next_issue);
                 self.next_issue += 1;
+            }
+            Some(
+                a @ (Allocate::TransferNo | Allocate::InspectionNoticeNo | Allocate::ReportNo),
+            ) => {
+                panic!("a Local matter allocated {a:?}")
             }
             Some(Allocate::ArchiveNo) => {
                 assert!(self.matter.archive_no.is_none(), "a second archive number");

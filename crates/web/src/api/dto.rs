@@ -553,6 +553,29 @@ pub struct BulletinActionBody {
     pub body: Option<String>,
     /// publish: 印发范围
     pub scope: Option<String>,
+    /// report_upward (督查汇报): to whom
+    pub report_to: Option<String>,
+    /// report_upward: when, 2026-12-04
+    pub report_on: Option<String>,
+    /// report_upward: how (公文交换、电子政务外网、传真、专人报送…)
+    pub report_via: Option<String>,
+}
+
+impl BulletinActionBody {
+    pub fn command(&self) -> Result<duban_domain::BulletinCommand, duban_domain::DomainError> {
+        duban_domain::BulletinCommand::parse(
+            &self.action,
+            &duban_domain::BulletinText {
+                text: self.text.as_deref(),
+                title: self.title.as_deref(),
+                body: self.body.as_deref(),
+                scope: self.scope.as_deref(),
+                report_to: self.report_to.as_deref(),
+                report_on: self.report_on.as_deref(),
+                report_via: self.report_via.as_deref(),
+            },
+        )
+    }
 }
 
 /// The multipart form of a progress report.

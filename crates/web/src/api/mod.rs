@@ -1,7 +1,7 @@
 //! The JSON API (`/api/v1`): the same store and domain as the pages, bearer-token sessions, errors
 //! as `{code, message}`, and its OpenAPI document at `/api/v1/openapi.json`.
 
-mod dto;
+pub(crate) mod dto;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
@@ -472,13 +472,7 @@ async fn bulletin_action(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<BulletinActionBody>,
 ) -> ApiResult<Json<BulletinBody>> {
-    let cmd = duban_domain::BulletinCommand::parse(
-        &b.action,
-        b.text.as_deref(),
-        b.title.as_deref(),
-        b.body.as_deref(),
-        b.scope.as_deref(),
-    )?;
+    let cmd = b.command()?;
     state
         .store
         .act_on_bulletin(&u.actor, BulletinId(id), b.version, cmd, &ip.meta())

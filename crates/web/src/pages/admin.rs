@@ -426,6 +426,18 @@ struct SettingsForm {
     #[serde(default)]
     notice_no_format: String,
     #[serde(default)]
+    transfer_no_format: String,
+    #[serde(default)]
+    report_no_format: String,
+    #[serde(default)]
+    inspection_no_format: String,
+    #[serde(default)]
+    notice_days: String,
+    #[serde(default)]
+    cap_month: String,
+    #[serde(default)]
+    cap_year: String,
+    #[serde(default)]
     default_scope: String,
     #[serde(default)]
     font_title: String,
@@ -442,7 +454,20 @@ async fn save_settings(
     f: CsrfForm<SettingsForm>,
 ) -> Result<Response, PageError> {
     require(can_manage_org(&f.user.actor), "仅系统管理员可修改系统设置")?;
+    let number = |field: &str, v: &str| {
+        v.trim().parse::<i64>().map_err(|_| {
+            PageError::from(duban_store::StoreError::from(
+                duban_domain::DomainError::invalid(field, "请填写整数"),
+            ))
+        })
+    };
     let s = OrgSettings {
+        transfer_no_format: f.form.transfer_no_format.trim().to_owned(),
+        report_no_format: f.form.report_no_format.trim().to_owned(),
+        inspection_no_format: f.form.inspection_no_format.trim().to_owned(),
+        notice_days: number("督查考核通知提前天数", &f.form.notice_days)?,
+        cap_month: number("每月督查考核上限", &f.form.cap_month)?,
+        cap_year: number("每年督查考核上限", &f.form.cap_year)?,
         org_name: f.form.org_name.trim().to_owned(),
         short_name: f.form.short_name.trim().to_owned(),
         notice_no_format: f.form.notice_no_format.trim().to_owned(),

@@ -8,8 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use duban_domain::time::{china_date, cn_date, cn_datetime};
 use duban_domain::{
-    BulletinCommand, BulletinId, MatterId, ObjectRef, OfferedAction, bulletin_actions,
-    can_edit_bulletin,
+    BulletinId, MatterId, ObjectRef, OfferedAction, bulletin_actions, can_edit_bulletin,
 };
 use serde::Deserialize;
 
@@ -191,33 +190,8 @@ async fn edit(
 }
 
 /// The steps' form; publishing also carries the final title, body and scope.
-#[derive(Deserialize, Default)]
-pub(crate) struct BulletinActForm {
-    #[serde(default)]
-    pub version: i64,
-    #[serde(default)]
-    pub action: String,
-    #[serde(default)]
-    pub text: Option<String>,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub body: Option<String>,
-    #[serde(default)]
-    pub scope: Option<String>,
-}
-
-impl BulletinActForm {
-    pub fn command(&self) -> Result<BulletinCommand, duban_domain::DomainError> {
-        BulletinCommand::parse(
-            &self.action,
-            self.text.as_deref(),
-            self.title.as_deref(),
-            self.body.as_deref(),
-            self.scope.as_deref(),
-        )
-    }
-}
+/// The form of a bulletin step is the API body: one parser for both.
+pub(crate) type BulletinActForm = crate::api::dto::BulletinActionBody;
 
 async fn act(
     State(state): State<AppState>,

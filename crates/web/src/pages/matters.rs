@@ -8,9 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use duban_domain::input::{NewMatter, NewTask, RawTask};
 use duban_domain::time::{china_date, cn_date, cn_datetime};
-use duban_domain::{
-    LocalSource, MatterCommand, MatterId, ObjectRef, TaskId, Urgency, matter_actions,
-};
+use duban_domain::{MatterCommand, MatterId, ObjectRef, Source, TaskId, Urgency, matter_actions};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -55,7 +53,7 @@ async fn new_matter(
     let names = Names::load(&state).await?;
     let view = NewMatterView {
         nav: Nav::new(&state, &user, "new").await?,
-        sources: opts(LocalSource::ALL, LocalSource::code, LocalSource::label, ""),
+        sources: opts(Source::ALL, Source::code, Source::label, ""),
         urgencies: opts(Urgency::ALL, Urgency::code, Urgency::label, "normal"),
         leaders: names.area_leaders(),
         units: names.task_units(),

@@ -49,6 +49,7 @@ pub(crate) fn link_of(object: ObjectRef) -> String {
         ObjectRef::Matter(id) => format!("/matters/{}", id.0),
         ObjectRef::Task(id) => format!("/tasks/{}", id.0),
         ObjectRef::Bulletin(id) => format!("/bulletins/{}", id.0),
+        ObjectRef::Application(id) => format!("/applications/{}", id.0),
     }
 }
 
