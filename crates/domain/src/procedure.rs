@@ -787,8 +787,7 @@ pub fn can_score<'a>(
 ) -> Option<&'a crate::Application> {
     let sp = ctx.special.as_ref()?;
     let app = sp
-        .applications
-        .iter()
+        .scorers(task.lead_unit)
         .find(|a| actor.acts_for_unit(a.unit_id))?;
     let probe: Vec<(String, String)> = app
         .score_items
@@ -1108,6 +1107,9 @@ pub fn decide_bulletin(
                     "督查汇报须经审阅和主要领导批示后方可上报",
                 ));
             }
+            if upward.on > crate::time::china_date(now) {
+                return Err(DomainError::invalid("上报日期", "不能晚于今天"));
+            }
             next.state = BulletinState::Published;
             next.title = title;
             next.body = body;
@@ -1264,7 +1266,7 @@ pub fn bulletin_actions(actor: &Actor, b: &Bulletin, covered: &[Task]) -> Vec<Of
                     body: Some(PROBE),
                     scope: Some(PROBE),
                     report_to: Some(PROBE),
-                    report_on: Some("2026-01-01"),
+                    report_on: Some("1970-01-01"),
                     report_via: Some(PROBE),
                 },
             )

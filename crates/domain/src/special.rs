@@ -1046,9 +1046,12 @@ pub struct SpecialContext<'a> {
 }
 
 impl SpecialContext<'_> {
-    /// The departments that score (or confirm) each inspected unit.
-    pub fn departments(&self) -> impl Iterator<Item = UnitId> + '_ {
-        self.applications.iter().map(|a| a.unit_id)
+    /// The applications whose department scores this inspected unit: in a joint inspection
+    /// each department inspects only the units its own application named.
+    pub fn scorers(&self, unit: UnitId) -> impl Iterator<Item = &Application> {
+        self.applications
+            .iter()
+            .filter(move |a| a.targets.contains(&unit))
     }
     pub fn has_scored(&self, task: TaskId, app: ApplicationId) -> bool {
         self.scores
@@ -1060,8 +1063,7 @@ impl SpecialContext<'_> {
 /// Work items that ask every department to score a unit.
 pub(crate) fn score_items(task: &Task, special: &SpecialContext<'_>) -> Vec<WorkItem> {
     special
-        .applications
-        .iter()
+        .scorers(task.lead_unit)
         .filter(|a| !special.has_scored(task.id, a.id))
         .map(|a| WorkItem {
             object: ObjectRef::Task(task.id),
@@ -1080,10 +1082,9 @@ pub(crate) fn score(
     points: &[(String, String)],
 ) -> Result<(Vec<Score>, ApplicationId, bool), DomainError> {
     let app = special
-        .applications
-        .iter()
+        .scorers(task.lead_unit)
         .find(|a| actor.acts_for_unit(a.unit_id))
-        .ok_or_else(|| DomainError::forbidden("只有申请督查的业务部门可以打分"))?;
+        .ok_or_else(|| DomainError::forbidden("只有督查该单位的业务部门可以打分"))?;
     match (special.inspection.mode, task.state) {
         (InspectionMode::OnSite, TaskState::InProgress) => {}
         (InspectionMode::Written, TaskState::AwaitingConfirmation) => {}
@@ -1123,8 +1124,7 @@ pub(crate) fn score(
         });
     }
     let all = special
-        .applications
-        .iter()
+        .scorers(task.lead_unit)
         .all(|a| a.id == app.id || special.has_scored(task.id, a.id));
     Ok((scores, app.id, all))
 }
@@ -1284,12 +1284,13 @@ pub fn inspection_actions(
     actor: &Actor,
     matter: &Matter,
     ctx: &InspectionContext<'_>,
+    now: Millis,
 ) -> Vec<crate::OfferedAction> {
     InspectionCommand::CODES
         .into_iter()
         .filter(|code| {
             InspectionCommand::parse(code, Some("（检查）"))
-                .and_then(|cmd| decide_inspection(actor, matter, ctx, cmd, matter.created_at))
+                .and_then(|cmd| decide_inspection(actor, matter, ctx, cmd, now))
                 .is_ok()
         })
         .map(|code| {

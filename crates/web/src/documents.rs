@@ -1,6 +1,7 @@
-//! Procedure B's documents as the office files them: the 督办通知 and the periodical issue as
-//! .docx in GB/T 9704 form, and a closed matter's archive package (归档备查) as one .zip with
-//! every document, report, attachment, the timeline and an index sheet.
+//! The documents of the three procedures as the office files them, as .docx in GB/T 9704 form:
+//! 督办通知 (B), 批示件转办单 and 督查汇报 (A), 督查考核申请书, 专项督查考核方案 and 督查考核通知 (C),
+//! the periodical issue of a 督查通报; and a closed matter's archive package (归档备查) as one
+//! .zip with every document, report, attachment, the timeline and an index sheet.
 
 use std::io::Write;
 
@@ -42,6 +43,133 @@ fn doc_error(e: official::DocxError) -> StoreError {
     StoreError::Config(e.to_string())
 }
 
+/// A document built from the data: written as .docx, or shown as a print view.
+pub struct Document {
+    /// File name without extension.
+    pub name: String,
+    pub doc: official::OfficialDoc,
+    pub fonts: Fonts,
+}
+
+impl Document {
+    pub fn docx(&self) -> Result<(String, Vec<u8>), StoreError> {
+        let bytes = official::docx(&self.doc, &self.fonts).map_err(doc_error)?;
+        Ok((format!("{}.docx", self.name), bytes))
+    }
+    pub fn download(&self) -> Result<Response, StoreError> {
+        let (name, bytes) = self.docx()?;
+        Ok(download(&name, DOCX_TYPE, bytes))
+    }
+    /// The same document as a print view without chrome; `docx_url` offers the Word file.
+    pub fn print(&self, docx_url: String) -> Result<Response, crate::error::PageError> {
+        let d = &self.doc;
+        let view = PrintDoc {
+            css: crate::assets::css_url(),
+            js: crate::assets::js_url(),
+            name: self.name.clone(),
+            docx_url,
+            urgency: d.urgency.clone(),
+            headless: d.headless,
+            issuer: d.issuer.clone(),
+            issue: d.issue.clone(),
+            masthead_line: d.masthead_line.clone(),
+            doc_no: d.doc_no.clone(),
+            sign_off: d.sign_off.clone(),
+            title: d.title.clone(),
+            addressee: d.addressee.clone(),
+            blocks: d.blocks.iter().map(PrintBlock::from).collect(),
+            attachments: d.attachments.clone(),
+            signature: d
+                .signature
+                .as_ref()
+                .map(|s| (s.organ.clone(), s.date.clone())),
+            note: d.note.clone(),
+            copy_to: d.copy_to.clone(),
+            distribution: d.distribution.clone(),
+            printed_by: d.printed_by.clone(),
+        };
+        crate::pages::render(&view)
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "print_doc.html")]
+struct PrintDoc {
+    css: String,
+    js: String,
+    name: String,
+    docx_url: String,
+    urgency: Option<String>,
+    headless: bool,
+    issuer: String,
+    issue: Option<String>,
+    masthead_line: Option<(String, String)>,
+    doc_no: Option<String>,
+    sign_off: Option<String>,
+    title: String,
+    addressee: Option<String>,
+    blocks: Vec<PrintBlock>,
+    attachments: Vec<String>,
+    signature: Option<(String, String)>,
+    note: Option<String>,
+    copy_to: Option<String>,
+    distribution: Vec<(String, String)>,
+    printed_by: Option<(String, String)>,
+}
+
+struct PrintBlock {
+    kind: &'static str,
+    text: String,
+    headers: Vec<String>,
+    rows: Vec<PrintRow>,
+}
+
+struct PrintRow {
+    cells: Vec<String>,
+    /// Columns the last cell spans (a form's wide value).
+    span: usize,
+    height: Option<f32>,
+}
+
+impl From<&official::Block> for PrintBlock {
+    fn from(b: &official::Block) -> Self {
+        let text = |kind: &'static str, t: &str| PrintBlock {
+            kind,
+            text: t.to_owned(),
+            headers: vec![],
+            rows: vec![],
+        };
+        match b {
+            official::Block::Paragraph(t) => text("paragraph", t),
+            official::Block::Plain(t) => text("plain", t),
+            official::Block::Heading1(t) => text("heading1", t),
+            official::Block::Heading2(t) => text("heading2", t),
+            official::Block::Heading3(t) => text("heading3", t),
+            official::Block::Table(t) => {
+                let columns = t
+                    .widths_mm
+                    .len()
+                    .max(t.headers.len())
+                    .max(t.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0));
+                PrintBlock {
+                    kind: "table",
+                    text: String::new(),
+                    headers: t.headers.clone(),
+                    rows: t
+                        .rows
+                        .iter()
+                        .map(|r| PrintRow {
+                            cells: r.cells.clone(),
+                            span: columns.saturating_sub(r.cells.len()) + 1,
+                            height: r.min_height_mm,
+                        })
+                        .collect(),
+                }
+            }
+        }
+    }
+}
+
 /// A file download with a UTF-8 name.
 pub fn download(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     let encoded = crate::view::percent_encode(name, b"");
@@ -64,18 +192,79 @@ async fn issued_on(state: &AppState, m: &Matter) -> Result<NaiveDate, StoreError
         .timeline(m.id.0)
         .await?
         .into_iter()
-        .find(|r| r.action == "matter.issue_notice")
+        .find(|r| DISPATCH_ACTIONS.contains(&r.action.as_str()))
         .map(|r| r.at);
     Ok(china_date(at.unwrap_or(m.created_at)))
 }
 
-/// 督办通知 of a dispatched matter, as .docx.
+/// The steps that dispatch a matter with a numbered document.
+pub const DISPATCH_ACTIONS: [&str; 3] =
+    ["matter.issue_notice", "matter.forward", "inspection.notify"];
+
+fn urgency_mark(u: Urgency) -> Option<String> {
+    match u {
+        Urgency::VeryUrgent => Some("特急".to_owned()),
+        Urgency::Urgent => Some("加急".to_owned()),
+        Urgency::Normal => None,
+    }
+}
+
+fn notice_tasks(tasks: &[duban_domain::Task], names: &Names) -> Vec<NoticeTask> {
+    tasks
+        .iter()
+        .map(|t| NoticeTask {
+            content: t.content.clone(),
+            leaders: names.users(&t.leaders),
+            units: names.responsible_units(t, "\n"),
+            requirements: t.requirements.clone(),
+            deadline: format!("{}前", cn_date(t.deadline)),
+        })
+        .collect()
+}
+
+/// The principal leader's latest approving instruction on a matter: (text, who, when).
+async fn approval(
+    state: &AppState,
+    m: &Matter,
+) -> Result<Option<(String, String, i64)>, StoreError> {
+    Ok(state
+        .store
+        .instructions(ObjectRef::Matter(m.id))
+        .await?
+        .into_iter()
+        .rev()
+        .find(|(k, ..)| k == "approve")
+        .map(|(_, text, who, at)| (text, who, at)))
+}
+
+/// The document that dispatched a matter: the 督办通知 (Local), the 批示件转办单 (Superior) or
+/// the 督查考核通知 (Special; `unit` addresses it to one inspected unit), as .docx.
 pub async fn notice_docx(
     state: &AppState,
     actor: &Actor,
     id: MatterId,
-) -> Result<(String, Vec<u8>), StoreError> {
+) -> Result<Document, StoreError> {
+    dispatch_docx(state, actor, id, None).await
+}
+
+pub async fn dispatch_docx(
+    state: &AppState,
+    actor: &Actor,
+    id: MatterId,
+    unit: Option<duban_domain::UnitId>,
+) -> Result<Document, StoreError> {
     let v = state.store.matter_view(actor, id).await?;
+    match v.matter.kind {
+        duban_domain::MatterKind::Superior => transfer_docx(state, &v).await,
+        duban_domain::MatterKind::Special => inspection_notice_docx(state, actor, &v, unit).await,
+        duban_domain::MatterKind::Local => supervision_notice_docx(state, &v).await,
+    }
+}
+
+async fn supervision_notice_docx(
+    state: &AppState,
+    v: &duban_store::ledger::MatterView,
+) -> Result<Document, StoreError> {
     let m = &v.matter;
     let doc_no = m
         .notice_no
@@ -83,19 +272,12 @@ pub async fn notice_docx(
         .ok_or_else(|| DomainError::state("该事项尚未印发督办通知"))?;
     let settings = state.store.settings().await?;
     let names = Names::load(state).await?;
-    let instruction = state
-        .store
-        .instructions(ObjectRef::Matter(m.id))
-        .await?
-        .into_iter()
-        .rev()
-        .find(|(k, ..)| k == "approve")
-        .map(|(_, text, who, _)| {
-            format!(
-                "{who}同志“{}”的批示要求",
-                text.trim().trim_end_matches('。')
-            )
-        });
+    let instruction = approval(state, m).await?.map(|(text, who, _)| {
+        format!(
+            "{who}同志“{}”的批示要求",
+            text.trim().trim_end_matches('。')
+        )
+    });
     let report_by = v
         .tasks
         .iter()
@@ -106,47 +288,309 @@ pub async fn notice_docx(
     let notice = SupervisionNotice {
         issuer: issuer(&settings),
         doc_no: doc_no.clone(),
-        urgency: match m.urgency {
-            Urgency::VeryUrgent => Some("特急".to_owned()),
-            Urgency::Urgent => Some("加急".to_owned()),
-            Urgency::Normal => None,
-        },
+        urgency: urgency_mark(m.urgency),
         subject: m.title.clone(),
         addressee: String::new(),
         source: format!("{}{}", cn_date(m.source_date), m.source.label()),
         instruction,
-        tasks: v
-            .tasks
-            .iter()
-            .map(|t| NoticeTask {
-                content: t.content.clone(),
-                leaders: names.users(&t.leaders),
-                units: names.responsible_units(t, "\n"),
-                requirements: t.requirements.clone(),
-                deadline: format!("{}前", cn_date(t.deadline)),
-            })
-            .collect(),
+        tasks: notice_tasks(&v.tasks, &names),
         report_by,
         date: cn_date(issued_on(state, m).await?),
         contact: None,
         copy_to: None,
     };
-    let bytes = official::docx(&official::supervision_notice(&notice), &fonts(&settings))
-        .map_err(doc_error)?;
-    Ok((format!("督办通知-{doc_no}.docx"), bytes))
+    Ok(Document {
+        name: format!("督办通知-{doc_no}"),
+        doc: official::supervision_notice(&notice),
+        fonts: fonts(&settings),
+    })
 }
 
-/// A published bulletin as its periodical issue (《张范督查》第N期), as .docx.
+/// 批示件转办单 of a forwarded Superior matter.
+async fn transfer_docx(
+    state: &AppState,
+    v: &duban_store::ledger::MatterView,
+) -> Result<Document, StoreError> {
+    let m = &v.matter;
+    let doc_no = m
+        .notice_no
+        .clone()
+        .ok_or_else(|| DomainError::state("该事项尚未印发批示件转办单"))?;
+    let sup = m
+        .superior
+        .clone()
+        .ok_or_else(|| DomainError::state("缺少上级来文信息"))?;
+    let settings = state.store.settings().await?;
+    let names = Names::load(state).await?;
+    let (instruction, instructed_by, instructed_at) = approval(state, m)
+        .await?
+        .unwrap_or_else(|| (String::new(), String::new(), m.created_at));
+    let mut recipients: Vec<String> = Vec::new();
+    for t in &v.tasks {
+        for n in t
+            .leaders
+            .iter()
+            .map(|u| names.user(*u))
+            .chain(std::iter::once(names.unit(t.lead_unit)))
+            .chain(t.coop_units.iter().map(|u| names.unit(*u)))
+        {
+            if !recipients.contains(&n) {
+                recipients.push(n);
+            }
+        }
+    }
+    let slip = official::TransferSlip {
+        issuer: issuer(&settings),
+        doc_no: doc_no.clone(),
+        urgency: urgency_mark(m.urgency),
+        source_issuer: sup.issuer.clone(),
+        source_doc_no: sup.doc_no.clone(),
+        channel: sup.channel.label().to_owned(),
+        received: cn_datetime(sup.received_at),
+        subject: m.title.clone(),
+        summary: m.source_text.clone(),
+        instruction,
+        instructed_by,
+        instructed_on: cn_date(china_date(instructed_at)),
+        tasks: notice_tasks(&v.tasks, &names),
+        recipients,
+        report_by: format!("{}前", cn_date(sup.report_deadline)),
+        report_to: sup.report_to.clone(),
+        date: cn_date(issued_on(state, m).await?),
+        contact: None,
+        copy_to: None,
+    };
+    Ok(Document {
+        name: format!("批示件转办单-{doc_no}"),
+        doc: official::transfer_slip(&slip),
+        fonts: fonts(&settings),
+    })
+}
+
+fn doc_mode(m: duban_domain::InspectionMode) -> official::InspectionMode {
+    match m {
+        duban_domain::InspectionMode::OnSite => official::InspectionMode::OnSite,
+        duban_domain::InspectionMode::Written => official::InspectionMode::Written,
+    }
+}
+
+fn window(i: &duban_domain::Inspection) -> String {
+    if i.window_start == i.window_end {
+        cn_date(i.window_start)
+    } else {
+        format!("{}至{}", cn_date(i.window_start), cn_date(i.window_end))
+    }
+}
+
+fn contents(data: &duban_store::special::SpecialData, names: &Names) -> Vec<(String, String)> {
+    data.applications
+        .iter()
+        .map(|a| (names.unit(a.unit_id), a.content.clone()))
+        .collect()
+}
+
+/// 督查考核通知 to the inspected units (or to one of them).
+async fn inspection_notice_docx(
+    state: &AppState,
+    actor: &Actor,
+    v: &duban_store::ledger::MatterView,
+    unit: Option<duban_domain::UnitId>,
+) -> Result<Document, StoreError> {
+    let m = &v.matter;
+    let doc_no = m
+        .notice_no
+        .clone()
+        .ok_or_else(|| DomainError::state("尚未下达督查考核通知"))?;
+    let data = state
+        .store
+        .special_view(actor, m.id)
+        .await?
+        .ok_or_else(|| DomainError::state("缺少专项督查考核方案"))?;
+    let settings = state.store.settings().await?;
+    let names = Names::load(state).await?;
+    let units: Vec<duban_domain::UnitId> = match unit {
+        Some(u) if v.tasks.iter().any(|t| t.lead_unit == u) => vec![u],
+        Some(_) => return Err(DomainError::not_found("被督查考核单位").into()),
+        None => v.tasks.iter().map(|t| t.lead_unit).collect(),
+    };
+    let i = &data.inspection;
+    let notice = official::InspectionNoticeDoc {
+        issuer: issuer(&settings),
+        doc_no: doc_no.clone(),
+        urgency: None,
+        addressee: names.units(&units),
+        subject: m.title.trim_end_matches("方案").to_owned(),
+        joint: data.joint(),
+        mode: doc_mode(i.mode),
+        window: window(i),
+        report_by: cn_date(i.window_end),
+        contents: contents(&data, &names),
+        requirements: i.requirements.clone(),
+        team: i.team.clone(),
+        contact: None,
+        date: cn_date(issued_on(state, m).await?),
+        copy_to: None,
+    };
+    let to = match unit {
+        Some(u) => format!("-{}", names.unit(u)),
+        None => String::new(),
+    };
+    Ok(Document {
+        name: format!("督查考核通知-{doc_no}{to}"),
+        doc: official::inspection_notice(&notice),
+        fonts: fonts(&settings),
+    })
+}
+
+/// 专项督查考核方案 of a launched special inspection.
+pub async fn plan_docx(
+    state: &AppState,
+    actor: &Actor,
+    id: MatterId,
+) -> Result<Document, StoreError> {
+    let v = state.store.matter_view(actor, id).await?;
+    let m = &v.matter;
+    let data = state
+        .store
+        .special_view(actor, id)
+        .await?
+        .ok_or_else(|| DomainError::state("该事项不是部门专项督查"))?;
+    let settings = state.store.settings().await?;
+    let names = Names::load(state).await?;
+    let i = &data.inspection;
+    let plan = official::InspectionPlanDoc {
+        issuer: issuer(&settings),
+        doc_no: None,
+        subject: m.title.clone(),
+        joint: data.joint(),
+        preamble: String::new(),
+        window: window(i),
+        targets: v.tasks.iter().map(|t| names.unit(t.lead_unit)).collect(),
+        contents: contents(&data, &names),
+        requirements: i.requirements.clone(),
+        mode: doc_mode(i.mode),
+        team: i.team.clone(),
+        vehicle: i.vehicle.clone(),
+        score_items: data
+            .applications
+            .iter()
+            .flat_map(|a| {
+                let dept = names.unit(a.unit_id);
+                a.score_items.iter().map(move |s| {
+                    (
+                        dept.clone(),
+                        s.name.clone(),
+                        duban_domain::points(s.max_tenths),
+                    )
+                })
+            })
+            .collect(),
+        date: cn_date(china_date(m.created_at)),
+        copy_to: None,
+    };
+    Ok(Document {
+        name: format!("专项督查考核方案-{}", m.ledger_no()),
+        doc: official::inspection_plan(&plan),
+        fonts: fonts(&settings),
+    })
+}
+
+/// A department's 督查考核申请书, with the opinions given so far.
+pub async fn application_docx(
+    state: &AppState,
+    actor: &Actor,
+    id: duban_domain::ApplicationId,
+) -> Result<Document, StoreError> {
+    let v = state.store.application_view(actor, id).await?;
+    let a = &v.application;
+    let settings = state.store.settings().await?;
+    let names = Names::load(state).await?;
+    let opinion = |action: &str| {
+        v.timeline
+            .iter()
+            .rev()
+            .find(|r| r.action == action)
+            .map(|r| {
+                let text = r
+                    .summary
+                    .split_once('：')
+                    .map(|(_, t)| t.to_owned())
+                    .unwrap_or_else(|| r.summary.clone());
+                (text, r.actor_name.clone(), cn_date(china_date(r.at)))
+            })
+    };
+    let doc = official::InspectionApplication {
+        department: names.unit(a.unit_id),
+        subject: a.subject.clone(),
+        reason: a.reason.clone(),
+        targets: names.units(&a.targets),
+        content: a.content.clone(),
+        window: if a.window_start == a.window_end {
+            cn_date(a.window_start)
+        } else {
+            format!("{}至{}", cn_date(a.window_start), cn_date(a.window_end))
+        },
+        mode: doc_mode(a.mode),
+        plan: v
+            .plan_item
+            .as_ref()
+            .map(|p| format!("{}（{}月）", p.subject, p.month)),
+        score_items: a
+            .score_items
+            .iter()
+            .map(|s| (s.name.clone(), duban_domain::points(s.max_tenths)))
+            .collect(),
+        applicant: names.user(a.created_by),
+        applied_on: cn_date(china_date(a.created_at)),
+        dept_head: None,
+        area_leader: opinion("application.area_approve"),
+        principal: opinion("application.principal_approve"),
+        supervision_leader: opinion("application.forward"),
+    };
+    Ok(Document {
+        name: format!("督查考核申请书-{}", a.number()),
+        doc: official::inspection_application(&doc),
+        fonts: fonts(&settings),
+    })
+}
+
+/// A published bulletin as its periodical issue (《张范督查》第N期), or a reported 督查汇报, as .docx.
 pub async fn bulletin_docx(
     state: &AppState,
     actor: &Actor,
     id: BulletinId,
-) -> Result<(String, Vec<u8>), StoreError> {
+) -> Result<Document, StoreError> {
     let (b, _, _) = state.store.bulletin_view(actor, id).await?;
     if b.state != BulletinState::Published {
-        return Err(DomainError::state("通报印发后方可下载正式文本；送审稿请使用打印预览").into());
+        return Err(
+            DomainError::state("定稿印发（上报）后方可下载正式文本；送审稿请使用打印预览").into(),
+        );
     }
     let settings = state.store.settings().await?;
+    if b.kind == duban_domain::BulletinKind::Report {
+        let up = b
+            .upward
+            .clone()
+            .ok_or_else(|| DomainError::state("缺少上报信息"))?;
+        let doc_no = b.doc_no.clone().unwrap_or_default();
+        let report = official::SupervisionReport {
+            issuer: format!("中共{}工作委员会", settings.org_name),
+            doc_no: doc_no.clone(),
+            sign_off: None,
+            addressee: up.to.clone(),
+            subject: b.title.clone(),
+            body: b.body.clone(),
+            signer: format!("中共{}工作委员会", settings.org_name),
+            date: cn_date(up.on),
+            contact: None,
+            copy_to: None,
+        };
+        return Ok(Document {
+            name: format!("督查汇报-{doc_no}"),
+            doc: official::supervision_report(&report),
+            fonts: fonts(&settings),
+        });
+    }
     let number = b.issue_no.unwrap_or(0);
     let issue = BulletinIssue {
         periodical: settings.periodical(),
@@ -158,12 +602,11 @@ pub async fn bulletin_docx(
         reported_to: Some("街道党工委、办事处主要领导".to_owned()),
         sent_to: b.scope.clone().unwrap_or(settings.default_scope.clone()),
     };
-    let bytes =
-        official::docx(&official::bulletin_issue(&issue), &fonts(&settings)).map_err(doc_error)?;
-    Ok((
-        format!("{}-{}年第{number}期.docx", settings.periodical(), b.year),
-        bytes,
-    ))
+    Ok(Document {
+        name: format!("{}-{}年第{number}期", settings.periodical(), b.year),
+        doc: official::bulletin_issue(&issue),
+        fonts: fonts(&settings),
+    })
 }
 
 /// The archive package of a closed or archived matter; leaders and the office only.
@@ -225,8 +668,22 @@ pub async fn archive_zip(
     }
     files.push(("02-领导批示.txt".into(), text.into_bytes()));
 
+    if m.kind == duban_domain::MatterKind::Special {
+        let (name, bytes) = plan_docx(state, actor, id).await?.docx()?;
+        files.push((format!("03-{name}"), bytes));
+        if let Some(data) = state.store.special_view(actor, id).await? {
+            for a in &data.applications {
+                let (name, bytes) = application_docx(state, actor, a.id).await?.docx()?;
+                files.push((format!("03-{name}"), bytes));
+            }
+            files.push((
+                "03-督查考核评分表.txt".into(),
+                score_sheet(&data, &v.tasks, &names).into_bytes(),
+            ));
+        }
+    }
     if m.notice_no.is_some() {
-        let (name, bytes) = notice_docx(state, actor, id).await?;
+        let (name, bytes) = notice_docx(state, actor, id).await?.docx()?;
         files.push((format!("03-{name}"), bytes));
     }
     for b in v
@@ -234,8 +691,8 @@ pub async fn archive_zip(
         .iter()
         .filter(|b| b.state == BulletinState::Published)
     {
-        let (name, bytes) = bulletin_docx(state, actor, b.id).await?;
-        files.push((format!("04-督查通报-{name}"), bytes));
+        let (name, bytes) = bulletin_docx(state, actor, b.id).await?.docx()?;
+        files.push((format!("04-{}-{name}", b.kind.label()), bytes));
     }
 
     let filter = LedgerFilter {
@@ -365,6 +822,38 @@ pub async fn archive_zip(
     e.matter_id = Some(id.0);
     state.store.audit(e, meta).await?;
     Ok((format!("{root}.zip"), bytes))
+}
+
+/// The scores of a special inspection as a plain sheet: unit, department, item, points, remark.
+fn score_sheet(
+    data: &duban_store::special::SpecialData,
+    tasks: &[duban_domain::Task],
+    names: &Names,
+) -> String {
+    let mut text =
+        String::from("督查考核评分表\n\n被督查考核单位\t业务部门\t评分项目\t满分\t得分\t备注\n");
+    for t in tasks {
+        for a in &data.applications {
+            for s in data
+                .scores
+                .iter()
+                .filter(|s| s.task_id == t.id && s.application_id == a.id)
+            {
+                let item = a.score_items.get(s.item);
+                text.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\n",
+                    names.unit(t.lead_unit),
+                    names.unit(a.unit_id),
+                    item.map(|i| i.name.as_str()).unwrap_or(""),
+                    item.map(|i| duban_domain::points(i.max_tenths))
+                        .unwrap_or_default(),
+                    duban_domain::points(s.tenths),
+                    s.remark
+                ));
+            }
+        }
+    }
+    text
 }
 
 /// One row of the office's ledger layout (督查工作台账), as the export and the archive write it.

@@ -20,6 +20,10 @@ pub struct Nav {
     pub csrf: String,
     pub active: &'static str,
     pub office: bool,
+    /// Leaders and the office (the burden report, the whole ledger).
+    pub sees_all: bool,
+    /// May see 部门专项督查 (applications): departments, leaders, the office.
+    pub special: bool,
     pub admin: bool,
     pub audit: bool,
     pub css: String,
@@ -52,6 +56,8 @@ impl Nav {
             csrf: user.csrf.clone(),
             active,
             office: a.has(Role::SupervisionOffice),
+            sees_all: a.sees_all_matters(),
+            special: a.sees_all_matters() || duban_domain::can_apply(a) || a.has(Role::AreaLeader),
             admin: duban_domain::policy::can_manage_org(a)
                 || duban_domain::policy::can_manage_security(a),
             audit: duban_domain::policy::can_read_audit(a),
@@ -76,7 +82,7 @@ impl Nav {
         self.flash = done
             .done
             .as_deref()
-            .and_then(duban_domain::action_label)
+            .and_then(|c| duban_domain::action_label(c).or(duban_domain::special_action_label(c)))
             .map(|l| format!("已完成：{l}"));
         self
     }
@@ -236,9 +242,22 @@ impl Step {
             ("matter.issue_notice", _) => {
                 Some((format!("/matters/{}/notice", r.object_id), "督办通知"))
             }
+            ("matter.forward", _) => {
+                Some((format!("/matters/{}/notice", r.object_id), "批示件转办单"))
+            }
+            ("inspection.notify", _) => {
+                Some((format!("/matters/{}/notice", r.object_id), "督查考核通知"))
+            }
+            ("inspection.launch", _) => {
+                Some((format!("/matters/{}/plan", r.object_id), "专项督查考核方案"))
+            }
             ("bulletin.publish", _) => {
                 Some((format!("/bulletins/{}/print", r.object_id), "通报正文"))
             }
+            ("bulletin.report_upward", _) => {
+                Some((format!("/bulletins/{}/print", r.object_id), "督查汇报"))
+            }
+            (_, "application") => Some((format!("/applications/{}", r.object_id), "督查考核申请")),
             (_, "bulletin") => Some((format!("/bulletins/{}", r.object_id), "查看通报")),
             (a, "task") if a.starts_with("task.report") => {
                 Some((format!("/tasks/{}", r.object_id), "落实情况及附件"))

@@ -345,6 +345,28 @@ pub struct MatterBody {
     pub bulletins: Vec<BulletinSummary>,
     pub instructions: Vec<InstructionBody>,
     pub timeline: Vec<StepBody>,
+    /// A Superior matter's higher-level notice: {issuer, doc_no, channel, received_at, report_deadline, report_to}
+    #[schema(value_type = Option<Object>)]
+    pub superior: Option<duban_domain::SuperiorNotice>,
+    /// A Special matter's plan, applications, scores and the inspection steps the caller may take
+    pub inspection: Option<InspectionBody>,
+}
+
+/// A special inspection (部门专项督查) as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct InspectionBody {
+    /// {mode, window_start, window_end, requirements, team, vehicle, notice_days, situation, situation_instruction}
+    #[schema(value_type = Object)]
+    pub plan: duban_domain::Inspection,
+    /// The applications launched into it (more than one: 联合督查)
+    #[schema(value_type = Vec<Object>)]
+    pub applications: Vec<duban_domain::Application>,
+    /// {task_id, application_id, item, tenths, remark}
+    #[schema(value_type = Vec<Object>)]
+    pub scores: Vec<duban_domain::Score>,
+    pub joint: bool,
+    /// notify (下达督查考核通知), submit_situation, read_situation
+    pub actions: Vec<OfferedBody>,
 }
 
 impl MatterBody {
@@ -390,6 +412,8 @@ impl MatterBody {
                 })
                 .collect(),
             timeline: timeline.into_iter().map(Into::into).collect(),
+            superior: m.superior.clone(),
+            inspection: None,
         }
     }
 }
@@ -509,6 +533,15 @@ pub struct BulletinBody {
     pub instruction: Option<String>,
     pub published_at: Option<String>,
     pub actions: Vec<OfferedBody>,
+    /// bulletin (督查通报) or report (督查汇报)
+    pub kind: String,
+    /// 督查汇报文号 once reported upward
+    pub doc_no: Option<String>,
+    /// How a 督查汇报 went up: {to, on, via}
+    #[schema(value_type = Option<Object>)]
+    pub upward: Option<duban_domain::UpwardReport>,
+    /// Who approves it: empty means the supervision leader (a Special bulletin: the departments' area leaders)
+    pub reviewers: Vec<i64>,
 }
 
 impl BulletinBody {
@@ -522,7 +555,7 @@ impl BulletinBody {
             title: b.title.clone(),
             body: b.body.clone(),
             state: b.state.code().into(),
-            state_label: b.state.label().into(),
+            state_label: b.state_label().into(),
             version: b.version,
             matter_ids: b.matter_ids.iter().map(|m| m.0).collect(),
             periodical_issue,
@@ -531,6 +564,10 @@ impl BulletinBody {
             instruction: b.instruction.clone(),
             published_at: b.published_at.map(at),
             actions: actions.into_iter().map(Into::into).collect(),
+            kind: b.kind.code().into(),
+            doc_no: b.doc_no.clone(),
+            upward: b.upward.clone(),
+            reviewers: b.reviewers.iter().map(|u| u.0).collect(),
         }
     }
 }

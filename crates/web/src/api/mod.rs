@@ -2,6 +2,7 @@
 //! as `{code, message}`, and its OpenAPI document at `/api/v1/openapi.json`.
 
 pub(crate) mod dto;
+mod special;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
@@ -52,6 +53,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/bulletins/{id}", get(bulletin).put(edit_bulletin))
         .route("/bulletins/{id}/actions", post(bulletin_action))
         .route("/bulletins/{id}/issue.docx", get(issue_docx))
+        .merge(special::router())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -67,8 +69,13 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "督办 Duban API", version = "1", description = "街道督查督办系统的 JSON 接口。先 POST /api/v1/session 取得令牌，再以 `Authorization: Bearer <令牌>` 调用其余接口。错误统一为 {code, message}。"),
-    paths(create_session, end_session, me, work, ledger, units, users, create_matter, matter, add_task, matter_action, task, task_action, task_report, attachment, create_bulletin, bulletin, edit_bulletin, bulletin_action, notice_docx, archive_zip, issue_docx),
-    components(schemas(ErrorBody, LoginBody, TokenBody, MeBody, WorkItemBody, LedgerBody, LedgerRowBody, UnitBody, UserBody, NewMatterBody, NewTaskBody, CreatedBody, MatterBody, TaskBody, ActionBody, OfferedBody, ReceiptBody, ReportBody, AttachmentBody, StepBody, InstructionBody, BulletinSummary, NewBulletinBody, BulletinBody, EditBulletinBody, BulletinActionBody, ReportUploadForm)),
+    paths(create_session, end_session, me, work, ledger, units, users, create_matter, matter, add_task, matter_action, task, task_action, task_report, attachment, create_bulletin, bulletin, edit_bulletin, bulletin_action, notice_docx, archive_zip, issue_docx,
+        special::create_superior, special::inspection_action, special::plan_docx, special::score, special::applications, special::create_application,
+        special::application, special::update_application, special::application_action, special::application_docx, special::launch, special::plan,
+        special::add_plan_item, special::burden),
+    components(schemas(ErrorBody, LoginBody, TokenBody, MeBody, WorkItemBody, LedgerBody, LedgerRowBody, UnitBody, UserBody, NewMatterBody, NewTaskBody, CreatedBody, MatterBody, TaskBody, ActionBody, OfferedBody, ReceiptBody, ReportBody, AttachmentBody, StepBody, InstructionBody, BulletinSummary, NewBulletinBody, BulletinBody, EditBulletinBody, BulletinActionBody, ReportUploadForm,
+        InspectionBody, special::ApplicationBody, crate::pages::matters::SuperiorForm, crate::pages::special::ApplicationForm,
+        crate::pages::special::AppActForm, crate::pages::special::LaunchForm, crate::pages::special::PlanForm, crate::pages::tasks::ScoreForm)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -292,7 +299,7 @@ async fn create_matter(
 /// A matter with its tasks, the actions the caller may take now, bulletins, instructions, timeline.
 #[utoipa::path(get, path = "/api/v1/matters/{id}", params(("id" = i64, Path)), responses(
     (status = 200, body = MatterBody), (status = 404, body = ErrorBody)))]
-async fn matter(
+pub(super) async fn matter(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     Path(id): Path<i64>,
@@ -304,7 +311,24 @@ async fn matter(
         .store
         .instructions(ObjectRef::Matter(MatterId(id)))
         .await?;
-    Ok(Json(MatterBody::new(&v, actions, timeline, instructions)))
+    let mut body = MatterBody::new(&v, actions, timeline, instructions);
+    if let Some(d) = state.store.special_view(&u.actor, MatterId(id)).await? {
+        let ctx = duban_domain::InspectionContext {
+            tasks: &v.tasks,
+            inspection: &d.inspection,
+            applications: &d.applications,
+        };
+        let actions =
+            duban_domain::inspection_actions(&u.actor, &v.matter, &ctx, duban_store::now_ms());
+        body.inspection = Some(InspectionBody {
+            joint: d.joint(),
+            actions: actions.into_iter().map(Into::into).collect(),
+            plan: d.inspection,
+            applications: d.applications,
+            scores: d.scores,
+        });
+    }
+    Ok(Json(body))
 }
 
 /// 分解立项: add a task while the matter is being registered.
@@ -347,7 +371,7 @@ async fn matter_action(
 /// A task with receipts, reports (and their attachments) and the actions the caller may take now.
 #[utoipa::path(get, path = "/api/v1/tasks/{id}", params(("id" = i64, Path)), responses(
     (status = 200, body = TaskBody), (status = 404, body = ErrorBody)))]
-async fn task(
+pub(super) async fn task(
     State(state): State<AppState>,
     ApiUser(u): ApiUser,
     Path(id): Path<i64>,
@@ -488,12 +512,11 @@ async fn notice_docx(
     ApiUser(u): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    let (name, bytes) = crate::documents::notice_docx(&state, &u.actor, MatterId(id)).await?;
-    Ok(crate::documents::download(
-        &name,
-        crate::documents::DOCX_TYPE,
-        bytes,
-    ))
+    Ok(
+        crate::documents::notice_docx(&state, &u.actor, MatterId(id))
+            .await?
+            .download()?,
+    )
 }
 
 /// The archive package (归档备查) of a closed matter: documents, reports, attachments, timeline, index.
@@ -518,12 +541,11 @@ async fn issue_docx(
     ApiUser(u): ApiUser,
     Path(id): Path<i64>,
 ) -> ApiResult<Response> {
-    let (name, bytes) = crate::documents::bulletin_docx(&state, &u.actor, BulletinId(id)).await?;
-    Ok(crate::documents::download(
-        &name,
-        crate::documents::DOCX_TYPE,
-        bytes,
-    ))
+    Ok(
+        crate::documents::bulletin_docx(&state, &u.actor, BulletinId(id))
+            .await?
+            .download()?,
+    )
 }
 
 /// Answers the framework's own plain-text rejections (bad path or query values, a missing

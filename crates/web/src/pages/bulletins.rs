@@ -33,6 +33,7 @@ struct Line {
     title: String,
     state_code: &'static str,
     state_label: &'static str,
+    kind: &'static str,
     issue: String,
     at: String,
 }
@@ -56,13 +57,15 @@ async fn list(
         .into_iter()
         .map(|b| Line {
             id: b.id.0,
-            title: b.title,
             state_code: b.state.code(),
-            state_label: b.state.label(),
-            issue: b
-                .issue_no
-                .map(|n| format!("《{periodical}》{}年第{n}期", b.year))
-                .unwrap_or_default(),
+            state_label: b.state_label(),
+            kind: b.kind.label(),
+            issue: match (&b.doc_no, b.issue_no) {
+                (Some(no), _) => no.clone(),
+                (None, Some(n)) => format!("《{periodical}》{}年第{n}期", b.year),
+                (None, None) => String::new(),
+            },
+            title: b.title,
             at: cn_datetime(b.published_at.unwrap_or(b.created_at)),
         })
         .collect();
@@ -113,6 +116,14 @@ struct PageView {
     block: ActionBlock,
     publish: Option<OfferedAction>,
     instructions: Vec<InstructionLine>,
+    /// 督查通报 or 督查汇报.
+    kind: &'static str,
+    is_report: bool,
+    /// For a 督查汇报: the matters' report recipient, and how it went up once reported.
+    report_to: String,
+    upward: Option<String>,
+    doc_no: Option<String>,
+    today: String,
 }
 
 async fn page(
@@ -126,14 +137,15 @@ async fn page(
     let settings = state.store.settings().await?;
     let (publish, actions): (Vec<_>, Vec<_>) = bulletin_actions(a, &b, &tasks)
         .into_iter()
-        .partition(|x| x.code == "publish");
+        .partition(|x| x.code == "publish" || x.code == "report_upward");
+    let is_report = b.kind == duban_domain::BulletinKind::Report;
     let view = PageView {
         id,
         version: b.version,
         title: b.title.clone(),
         body: b.body.clone(),
         state_code: b.state.code(),
-        state_label: b.state.label(),
+        state_label: b.state_label(),
         issue: b
             .issue_no
             .map(|n| format!("《{}》{}年第{n}期", settings.periodical(), b.year)),
@@ -153,6 +165,25 @@ async fn page(
             actions,
         },
         publish: publish.into_iter().next(),
+        kind: b.kind.label(),
+        is_report,
+        report_to: matters
+            .iter()
+            .filter_map(|m| m.superior.as_ref().map(|s| s.report_to.clone()))
+            .next()
+            .unwrap_or_default(),
+        upward: b.upward.as_ref().map(|u| {
+            format!(
+                "{}以{}上报{}",
+                duban_domain::time::cn_date(u.on),
+                u.via,
+                u.to
+            )
+        }),
+        doc_no: b.doc_no.clone(),
+        today: duban_domain::time::china_date(duban_store::now_ms())
+            .format("%Y-%m-%d")
+            .to_string(),
         instructions: instruction_lines(state.store.instructions(ObjectRef::Bulletin(b.id)).await?),
         nav: Nav::new(&state, &user, "bulletins").await?.with_done(&done),
     };
@@ -237,6 +268,12 @@ async fn print(
         .store
         .bulletin_view(&user.actor, BulletinId(id))
         .await?;
+    if b.state == duban_domain::BulletinState::Published {
+        // The issued document itself, as the Word file has it.
+        return crate::documents::bulletin_docx(&state, &user.actor, BulletinId(id))
+            .await?
+            .print(format!("/bulletins/{id}/issue.docx"));
+    }
     let settings = state.store.settings().await?;
     let at = b.published_at.unwrap_or(b.created_at);
     let view = PrintView {
@@ -268,11 +305,9 @@ async fn issue_docx(
     PageUser(user): PageUser,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let (name, bytes) =
-        crate::documents::bulletin_docx(&state, &user.actor, BulletinId(id)).await?;
-    Ok(crate::documents::download(
-        &name,
-        crate::documents::DOCX_TYPE,
-        bytes,
-    ))
+    Ok(
+        crate::documents::bulletin_docx(&state, &user.actor, BulletinId(id))
+            .await?
+            .download()?,
+    )
 }

@@ -8,7 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use duban_domain::input::{NewMatter, NewTask, RawTask};
 use duban_domain::time::{china_date, cn_date, cn_datetime};
-use duban_domain::{MatterCommand, MatterId, ObjectRef, Source, TaskId, Urgency, matter_actions};
+use duban_domain::{
+    Channel, MatterCommand, MatterId, MatterKind, ObjectRef, Source, TaskId, Urgency,
+    matter_actions,
+};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -23,8 +26,12 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/matters/new", get(new_matter))
         .route("/matters", post(create_matter))
+        .route("/matters/superior", post(create_superior))
+        .route("/matters/{id}/plan", get(plan_print))
+        .route("/matters/{id}/plan.docx", get(plan_docx))
         .route("/matters/{id}", get(matter_page))
         .route("/matters/{id}/act", post(act))
+        .route("/matters/{id}/inspect", post(inspect))
         .route("/matters/{id}/tasks", post(add_task))
         .route("/tasks/{id}/remove", post(remove_task))
         .route("/matters/{id}/notice", get(notice_print))
@@ -43,17 +50,50 @@ struct NewMatterView {
     today: String,
 }
 
+#[derive(Template)]
+#[template(path = "matter_new_superior.html")]
+struct NewSuperiorView {
+    nav: Nav,
+    sources: Vec<Opt>,
+    channels: Vec<Opt>,
+    urgencies: Vec<Opt>,
+    today: String,
+    now: String,
+}
+
+#[derive(Deserialize, Default)]
+struct NewMatterQuery {
+    #[serde(default)]
+    kind: Option<String>,
+}
+
 async fn new_matter(
     State(state): State<AppState>,
     PageUser(user): PageUser,
+    Query(q): Query<NewMatterQuery>,
 ) -> Result<Response, PageError> {
     if !duban_domain::policy::can_register(&user.actor) {
         return Err(duban_domain::DomainError::forbidden("仅考核督查办可登记督查事项").into());
     }
+    let now = duban_store::now_ms();
+    if q.kind.as_deref() == Some("superior") {
+        let superior = Source::of_kind(MatterKind::Superior);
+        return render(&NewSuperiorView {
+            nav: Nav::new(&state, &user, "new").await?,
+            sources: opts(&superior, Source::code, Source::label, ""),
+            channels: opts(Channel::ALL, Channel::code, Channel::label, "written"),
+            urgencies: opts(Urgency::ALL, Urgency::code, Urgency::label, "normal"),
+            today: china_date(now).format("%Y-%m-%d").to_string(),
+            now: duban_domain::time::to_china(now)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string(),
+        });
+    }
     let names = Names::load(&state).await?;
+    let local = Source::of_kind(MatterKind::Local);
     let view = NewMatterView {
         nav: Nav::new(&state, &user, "new").await?,
-        sources: opts(Source::ALL, Source::code, Source::label, ""),
+        sources: opts(&local, Source::code, Source::label, ""),
         urgencies: opts(Urgency::ALL, Urgency::code, Urgency::label, "normal"),
         leaders: names.area_leaders(),
         units: names.task_units(),
@@ -141,6 +181,75 @@ async fn create_matter(
     Ok(Redirect::to(&format!("/matters/{}", id.0)).into_response())
 }
 
+/// A higher-level notice as the registration form sends it.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct SuperiorForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub source_text: String,
+    #[serde(default)]
+    pub urgency: String,
+    #[serde(default)]
+    pub issuer: String,
+    #[serde(default)]
+    pub doc_no: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub received_at: String,
+    #[serde(default)]
+    pub report_deadline: String,
+    #[serde(default)]
+    pub report_to: String,
+}
+
+impl SuperiorForm {
+    pub fn parse(&self) -> Result<NewMatter, duban_domain::DomainError> {
+        NewMatter::parse_superior(
+            &self.title,
+            &self.source,
+            &self.source_text,
+            &self.urgency,
+            duban_domain::input::RawSuperior {
+                issuer: &self.issuer,
+                doc_no: &self.doc_no,
+                channel: &self.channel,
+                received_at: &self.received_at,
+                report_deadline: &self.report_deadline,
+                report_to: &self.report_to,
+            },
+            duban_store::now_ms(),
+        )
+    }
+}
+
+async fn create_superior(
+    State(state): State<AppState>,
+    f: CsrfForm<SuperiorForm>,
+) -> Result<Response, PageError> {
+    let new = f.form.parse()?;
+    let id = state
+        .store
+        .create_matter(&f.user.actor, new, vec![], &f.ip.meta())
+        .await?;
+    Ok(Redirect::to(&format!("/matters/{}", id.0)).into_response())
+}
+
+async fn plan_docx(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    Ok(
+        crate::documents::plan_docx(&state, &user.actor, MatterId(id))
+            .await?
+            .download()?,
+    )
+}
+
 struct BulletinLink {
     id: i64,
     title: String,
@@ -177,8 +286,60 @@ struct MatterView {
     instructions: Vec<InstructionLine>,
     bulletins: Vec<BulletinLink>,
     can_compile: bool,
+    /// 督查通报 or 督查汇报.
+    compile_label: &'static str,
+    /// 督办通知 / 批示件转办单 / 督查考核通知.
+    dispatch_doc: &'static str,
     can_download_archive: bool,
     timeline: Vec<Step>,
+    superior: Option<SuperiorLine>,
+    special: Option<SpecialBlock>,
+}
+
+/// The higher-level notice of a Superior matter, as the page shows it.
+struct SuperiorLine {
+    issuer: String,
+    doc_no: String,
+    channel: &'static str,
+    received: String,
+    report_deadline: String,
+    report_to: String,
+}
+
+/// A special inspection's plan, applications, results and steps.
+struct SpecialBlock {
+    mode: &'static str,
+    joint: bool,
+    window: String,
+    requirements: String,
+    team: String,
+    vehicle: String,
+    notice_days: i64,
+    applications: Vec<AppLine>,
+    departments: Vec<String>,
+    results: Vec<ResultLine>,
+    block: ActionBlock,
+    situation: Option<String>,
+    situation_instruction: Option<String>,
+    notified: bool,
+}
+
+struct AppLine {
+    id: i64,
+    number: String,
+    department: String,
+    subject: String,
+    opinion: &'static str,
+}
+
+struct ResultLine {
+    task_id: i64,
+    unit_id: i64,
+    unit: String,
+    totals: Vec<String>,
+    total: String,
+    state_code: &'static str,
+    state_label: &'static str,
 }
 
 async fn matter_page(
@@ -193,7 +354,18 @@ async fn matter_page(
     let today = china_date(duban_store::now_ms());
     let m = &v.matter;
     let editable = duban_domain::can_edit_tasks(a, m).is_ok();
-    let can_compile = duban_domain::create_bulletin(a, std::slice::from_ref(m)).is_ok();
+    let special_data = if m.kind == MatterKind::Special {
+        state.store.special_view(a, m.id).await?
+    } else {
+        None
+    };
+    let can_compile = duban_domain::create_bulletin(a, std::slice::from_ref(m)).is_ok()
+        && special_data
+            .as_ref()
+            .is_none_or(|d| duban_domain::special_bulletin_ready(&d.applications).is_ok());
+    let special = special_data
+        .as_ref()
+        .map(|d| special_block(a, m, &v.tasks, d, &names));
     let timeline = state
         .store
         .timeline_for(a, &v)
@@ -246,10 +418,25 @@ async fn matter_page(
                 id: b.id.0,
                 title: b.title.clone(),
                 state_code: b.state.code(),
-                state_label: b.state.label(),
+                state_label: b.state_label(),
             })
             .collect(),
         can_compile,
+        compile_label: duban_domain::BulletinKind::for_matter(m.kind).label(),
+        dispatch_doc: match m.kind {
+            MatterKind::Local => "督办通知",
+            MatterKind::Superior => "批示件转办单",
+            MatterKind::Special => "督查考核通知",
+        },
+        superior: m.superior.as_ref().map(|s| SuperiorLine {
+            issuer: s.issuer.clone(),
+            doc_no: s.doc_no.clone(),
+            channel: s.channel.label(),
+            received: cn_datetime(s.received_at),
+            report_deadline: cn_date(s.report_deadline),
+            report_to: s.report_to.clone(),
+        }),
+        special,
         can_download_archive: a.sees_all_matters()
             && matches!(
                 m.state,
@@ -258,6 +445,106 @@ async fn matter_page(
         timeline,
     };
     render(&view)
+}
+
+fn special_block(
+    a: &duban_domain::Actor,
+    m: &duban_domain::Matter,
+    tasks: &[duban_domain::Task],
+    d: &duban_store::special::SpecialData,
+    names: &Names,
+) -> SpecialBlock {
+    let i = &d.inspection;
+    let ctx = duban_domain::InspectionContext {
+        tasks,
+        inspection: i,
+        applications: &d.applications,
+    };
+    SpecialBlock {
+        mode: i.mode.label(),
+        joint: d.joint(),
+        window: format!("{}至{}", cn_date(i.window_start), cn_date(i.window_end)),
+        requirements: i.requirements.clone(),
+        team: i.team.clone(),
+        vehicle: i.vehicle.clone(),
+        notice_days: i.notice_days,
+        applications: d
+            .applications
+            .iter()
+            .map(|app| AppLine {
+                id: app.id.0,
+                number: app.number(),
+                department: names.unit(app.unit_id),
+                subject: app.subject.clone(),
+                opinion: match &app.opinion {
+                    None => "未提交",
+                    Some(o) if o.signed_by.is_none() => "待分管领导签字",
+                    Some(_) => "已签字",
+                },
+            })
+            .collect(),
+        departments: d
+            .applications
+            .iter()
+            .map(|app| names.unit(app.unit_id))
+            .collect(),
+        results: tasks
+            .iter()
+            .map(|t| {
+                let totals = d
+                    .applications
+                    .iter()
+                    .map(|app| {
+                        d.total(t.id, app.id)
+                            .map(duban_domain::points)
+                            .unwrap_or_else(|| "—".to_owned())
+                    })
+                    .collect();
+                let sum: i64 = d
+                    .scores
+                    .iter()
+                    .filter(|s| s.task_id == t.id)
+                    .map(|s| s.tenths)
+                    .sum();
+                ResultLine {
+                    task_id: t.id.0,
+                    unit_id: t.lead_unit.0,
+                    unit: names.unit(t.lead_unit),
+                    totals,
+                    total: duban_domain::points(sum),
+                    state_code: t.state.code(),
+                    state_label: t.state.label(),
+                }
+            })
+            .collect(),
+        block: ActionBlock {
+            url: format!("/matters/{}/inspect", m.id.0),
+            version: m.version,
+            actions: duban_domain::inspection_actions(a, m, &ctx, duban_store::now_ms()),
+        },
+        situation: i.situation.clone(),
+        situation_instruction: i.situation_instruction.clone(),
+        notified: m.notice_no.is_some(),
+    }
+}
+
+async fn inspect(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: CsrfForm<ActForm>,
+) -> Result<Response, PageError> {
+    let cmd = duban_domain::InspectionCommand::parse(&f.form.action, f.form.text.as_deref())?;
+    state
+        .store
+        .act_on_inspection(
+            &f.user.actor,
+            MatterId(id),
+            f.form.version,
+            cmd,
+            &f.ip.meta(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/matters/{id}?done={}", f.form.action)).into_response())
 }
 
 /// The steps' common form: which action, on which version, with what text.
@@ -337,86 +624,50 @@ async fn remove_task(
     Ok(Redirect::to(&format!("/matters/{}", f.form.matter)).into_response())
 }
 
-#[derive(Template)]
-#[template(path = "print_notice.html")]
-struct NoticePrint {
-    css: String,
-    js: String,
-    org: String,
-    notice_no: String,
-    title: String,
-    source: &'static str,
-    source_date: String,
-    source_text: String,
-    urgency: &'static str,
-    tasks: Vec<TaskLine>,
-    date: String,
-    instruction: String,
+#[derive(Deserialize, Default)]
+struct DocQuery {
+    /// A special inspection's notice addressed to one inspected unit.
+    #[serde(default)]
+    unit: Option<i64>,
 }
 
-/// The 督办通知 as a print view: no navigation, A4, the office's fonts.
+/// The document that dispatched the matter (督办通知 / 批示件转办单 / 督查考核通知) as a print
+/// view: no navigation, A4, the same blocks as the Word file.
 async fn notice_print(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<i64>,
+    Query(q): Query<DocQuery>,
 ) -> Result<Response, PageError> {
-    let v = state.store.matter_view(&user.actor, MatterId(id)).await?;
-    let m = &v.matter;
-    let Some(notice_no) = m.notice_no.clone() else {
-        return Err(duban_domain::DomainError::state("该事项尚未印发督办通知").into());
-    };
-    let names = Names::load(&state).await?;
-    let settings = state.store.settings().await?;
-    let today = china_date(duban_store::now_ms());
-    let issued = state
-        .store
-        .timeline(id)
-        .await?
-        .into_iter()
-        .find(|r| r.action == "matter.issue_notice")
-        .map(|r| r.at)
-        .unwrap_or(m.created_at);
-    let instruction = state
-        .store
-        .instructions(ObjectRef::Matter(m.id))
-        .await?
-        .into_iter()
-        .rev()
-        .find(|(k, ..)| k == "approve")
-        .map(|(_, t, who, _)| format!("{who}批示：{t}"))
-        .unwrap_or_default();
-    let view = NoticePrint {
-        css: crate::assets::css_url(),
-        js: crate::assets::js_url(),
-        org: settings.org_name,
-        notice_no,
-        title: m.title.clone(),
-        source: m.source.label(),
-        source_date: cn_date(m.source_date),
-        source_text: m.source_text.clone(),
-        urgency: m.urgency.label(),
-        tasks: v
-            .tasks
-            .iter()
-            .map(|t| TaskLine::new(t, &names, today))
-            .collect(),
-        date: cn_date(china_date(issued)),
-        instruction,
-    };
-    render(&view)
+    let unit = q.unit.map(duban_domain::UnitId);
+    let doc = crate::documents::dispatch_docx(&state, &user.actor, MatterId(id), unit).await?;
+    let query = q.unit.map(|u| format!("?unit={u}")).unwrap_or_default();
+    doc.print(format!("/matters/{id}/notice.docx{query}"))
 }
 
 async fn notice_docx(
     State(state): State<AppState>,
     PageUser(user): PageUser,
     Path(id): Path<i64>,
+    Query(q): Query<DocQuery>,
 ) -> Result<Response, PageError> {
-    let (name, bytes) = crate::documents::notice_docx(&state, &user.actor, MatterId(id)).await?;
-    Ok(crate::documents::download(
-        &name,
-        crate::documents::DOCX_TYPE,
-        bytes,
-    ))
+    let unit = q.unit.map(duban_domain::UnitId);
+    Ok(
+        crate::documents::dispatch_docx(&state, &user.actor, MatterId(id), unit)
+            .await?
+            .download()?,
+    )
+}
+
+/// 专项督查考核方案 as a print view.
+async fn plan_print(
+    State(state): State<AppState>,
+    PageUser(user): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    crate::documents::plan_docx(&state, &user.actor, MatterId(id))
+        .await?
+        .print(format!("/matters/{id}/plan.docx"))
 }
 
 async fn archive_zip(

@@ -3,7 +3,8 @@
 mod admin;
 mod bulletins;
 pub(crate) mod ledger;
-mod matters;
+pub(crate) mod matters;
+pub(crate) mod special;
 pub(crate) mod tasks;
 
 use askama::Template;
@@ -32,6 +33,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .merge(matters::router())
         .merge(tasks::router(upload_limit))
         .merge(bulletins::router())
+        .merge(special::router())
         .merge(admin::router())
 }
 

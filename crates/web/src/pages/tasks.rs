@@ -24,6 +24,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
         .route("/tasks/{id}", get(task_page))
         .route("/tasks/{id}/act", post(act))
+        .route("/tasks/{id}/score", post(score))
         .route(
             "/tasks/{id}/report",
             post(report).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
@@ -75,6 +76,23 @@ struct TaskView {
     instructions: Vec<InstructionLine>,
     timeline: Vec<Step>,
     max_mb: u64,
+    /// The score sheet this actor's department may fill in now (业务部门打分).
+    score_sheet: Option<ScoreSheet>,
+    /// Scores given so far (special inspections).
+    scores: Vec<ScoreLine>,
+}
+
+struct ScoreSheet {
+    department: String,
+    items: Vec<(usize, String, String)>,
+}
+
+struct ScoreLine {
+    department: String,
+    item: String,
+    max: String,
+    points: String,
+    remark: String,
 }
 
 fn size_label(n: i64) -> String {
@@ -189,6 +207,35 @@ async fn task_page(
         instructions: instruction_lines(state.store.instructions(tobj).await?),
         timeline,
         max_mb: state.config.max_upload_bytes / 1024 / 1024,
+        score_sheet: duban_domain::can_score(a, t, &v.context()).map(|app| ScoreSheet {
+            department: names.unit(app.unit_id),
+            items: app
+                .score_items
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, s.name.clone(), duban_domain::points(s.max_tenths)))
+                .collect(),
+        }),
+        scores: v
+            .special
+            .iter()
+            .flat_map(|d| {
+                d.scores
+                    .iter()
+                    .filter(|s| s.task_id == t.id)
+                    .filter_map(|s| {
+                        let app = d.applications.iter().find(|x| x.id == s.application_id)?;
+                        let item = app.score_items.get(s.item)?;
+                        Some(ScoreLine {
+                            department: names.unit(app.unit_id),
+                            item: item.name.clone(),
+                            max: duban_domain::points(item.max_tenths),
+                            points: duban_domain::points(s.tenths),
+                            remark: s.remark.clone(),
+                        })
+                    })
+            })
+            .collect(),
         nav: Nav::new(&state, &user, "ledger").await?.with_done(&done),
     };
     render(&view)
@@ -212,6 +259,49 @@ async fn act(
         )
         .await?;
     Ok(Redirect::to(&format!("/tasks/{id}?done={}", f.form.action)).into_response())
+}
+
+/// A department's scores: `points` and `remarks` in the order of its score sheet.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(crate) struct ScoreForm {
+    #[serde(default)]
+    pub version: i64,
+    #[serde(default)]
+    pub points: Vec<String>,
+    #[serde(default)]
+    pub remarks: Vec<String>,
+}
+
+impl ScoreForm {
+    pub fn command(&self) -> TaskCommand {
+        TaskCommand::Score {
+            points: self
+                .points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.clone(), self.remarks.get(i).cloned().unwrap_or_default()))
+                .collect(),
+        }
+    }
+}
+
+async fn score(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: CsrfForm<ScoreForm>,
+) -> Result<Response, PageError> {
+    state
+        .store
+        .act_on_task(
+            &f.user.actor,
+            TaskId(id),
+            f.form.version,
+            f.form.command(),
+            &[],
+            &f.ip.meta(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}?done=score")).into_response())
 }
 
 /// A progress report as a multipart form sends it (pages and API alike).
