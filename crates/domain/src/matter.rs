@@ -12,8 +12,20 @@ use crate::{
 macro_rules! coded_enum {
     ($(#[$m:meta])* $name:ident, $field:literal { $($variant:ident => $code:literal, $label:literal;)* }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($variant),* }
+        /// Serialised as its stable code, like the database and the API.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = String::deserialize(d)?;
+                Self::from_code(&code).map_err(serde::de::Error::custom)
+            }
+        }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
             /// Stable code stored in the database and used in the API.

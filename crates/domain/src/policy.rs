@@ -52,10 +52,11 @@ pub fn can_view_matter(actor: &Actor, tasks: &[Task]) -> bool {
     actor.sees_all_matters() || tasks.iter().any(|t| can_view_task(actor, t))
 }
 
-/// Bulletins are the office's and the leaders' until published; then those who see one of the
-/// covered matters may read them (the store checks that part).
-pub fn can_view_bulletin_draft(actor: &Actor) -> bool {
-    actor.sees_all_matters()
+/// Bulletins are the office's and the leaders' until published, and their named reviewers'
+/// (the area leaders who approve a special inspection's bulletin); then those who see one of
+/// the covered matters may read them (the store checks that part).
+pub fn can_view_bulletin_draft(actor: &Actor, b: &crate::Bulletin) -> bool {
+    actor.sees_all_matters() || b.reviewers.contains(&actor.user_id)
 }
 
 /// Users, units, portfolios and settings.

@@ -559,6 +559,15 @@ pub fn decide_task(
             } else {
                 return Err(DomainError::forbidden("只有牵头或配合单位可以报送落实情况"));
             };
+            if is_final
+                && ctx
+                    .special
+                    .is_some_and(|sp| sp.inspection.mode == crate::InspectionMode::OnSite)
+            {
+                return Err(DomainError::state(
+                    "实地督查考核由业务部门现场打分，被督查单位无需报送办结报告",
+                ));
+            }
             if task.state != TaskState::InProgress {
                 return Err(DomainError::state(match task.state {
                     TaskState::Assigned => "请牵头单位先签收",

@@ -64,7 +64,11 @@ pub fn parse_points(field: &str, raw: &str) -> Result<i64, DomainError> {
     let t = raw.trim();
     let bad = || DomainError::invalid(field, format!("“{t}”不是有效分值，如 9 或 9.5"));
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    if whole.is_empty() || frac.len() > 1 || !whole.chars().all(|c| c.is_ascii_digit()) {
+    if whole.is_empty()
+        || frac.len() > 1
+        || (t.contains('.') && frac.is_empty())
+        || !whole.chars().all(|c| c.is_ascii_digit())
+    {
         return Err(bad());
     }
     if !frac.chars().all(|c| c.is_ascii_digit()) {
@@ -225,11 +229,12 @@ pub struct RawApplication<'a> {
 pub fn parse_score_sheet(raw: &str) -> Result<Vec<ScoreItem>, DomainError> {
     let field = "评分表";
     let mut items = Vec::new();
+    // Lines are numbered as typed, blank ones included, so an error points at the right one.
     for (i, line) in raw
         .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .map(|l| l.trim().trim_end_matches('分').trim_end())
         .enumerate()
+        .filter(|(_, l)| !l.is_empty())
     {
         let cut = line
             .rfind(|c: char| c.is_whitespace() || c == ',' || c == '，' || c == '：' || c == ':')
@@ -754,6 +759,12 @@ pub fn can_view_application(actor: &Actor, app: &Application) -> bool {
     actor.sees_all_matters()
         || actor.acts_for_unit(app.unit_id)
         || app.area_leaders.contains(&actor.user_id)
+}
+
+/// The departments that asked for a special inspection, and their area leaders, follow all of
+/// it: every inspected unit, its scores and its bulletin draft's basis.
+pub fn inspects(actor: &Actor, apps: &[Application]) -> bool {
+    apps.iter().any(|a| can_view_application(actor, a))
 }
 
 /// Only a department (部门负责人、经办人 of a department) applies.

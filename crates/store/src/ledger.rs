@@ -330,6 +330,14 @@ pub struct TaskView {
 }
 
 impl TaskView {
+    /// A unit's own task, or any task of a special inspection its department asked for.
+    pub fn visible_to(&self, actor: &Actor) -> bool {
+        duban_domain::policy::can_view_task(actor, &self.task)
+            || self
+                .special
+                .as_ref()
+                .is_some_and(|d| duban_domain::inspects(actor, &d.applications))
+    }
     pub fn context(&self) -> duban_domain::TaskContext<'_> {
         duban_domain::TaskContext {
             matter: &self.matter,
@@ -763,11 +771,15 @@ impl Store {
             .await?
             .ok_or_else(|| DomainError::not_found("督查事项"))?;
         let mut tasks = load_tasks(&mut conn, id).await?;
-        if !can_view_matter(actor, &tasks) {
+        let party = crate::special::special_party(&mut conn, actor, &matter).await?;
+        if !party && !can_view_matter(actor, &tasks) {
             return Err(DomainError::not_found("督查事项").into());
         }
         let mut bulletins = bulletins_of_matter(&mut conn, id).await?;
-        if !actor.sees_all_matters() {
+        if party {
+            // An applying department follows every inspected unit, and published bulletins.
+            bulletins.retain(|b| b.state == BulletinState::Published);
+        } else if !actor.sees_all_matters() {
             // A unit or an area leader sees its own tasks of the matter and published bulletins only.
             tasks.retain(|t| duban_domain::policy::can_view_task(actor, t));
             bulletins.retain(|b| b.state == BulletinState::Published);
@@ -810,7 +822,7 @@ impl Store {
         let v = task_view(&mut conn, id)
             .await?
             .ok_or_else(|| DomainError::not_found("督办任务"))?;
-        if !duban_domain::policy::can_view_task(actor, &v.task) {
+        if !v.visible_to(actor) {
             return Err(DomainError::not_found("督办任务").into());
         }
         Ok(v)
@@ -984,7 +996,7 @@ impl Store {
     /// covering a matter in the actor's scope for others.
     pub async fn bulletins(&self, actor: &Actor, limit: i64) -> Result<Vec<Bulletin>> {
         let mut conn = self.pool.acquire().await?;
-        if duban_domain::policy::can_view_bulletin_draft(actor) {
+        if actor.sees_all_matters() {
             let sql = format!("SELECT {BULLETIN_COLS} FROM bulletins ORDER BY id DESC LIMIT $1");
             let rows = sqlx::query(&sql).bind(limit).fetch_all(&mut *conn).await?;
             return bulletin_rows(&mut conn, rows).await;
@@ -1023,7 +1035,7 @@ impl Store {
         let b = load_bulletin(&mut conn, id)
             .await?
             .ok_or_else(|| DomainError::not_found("督查通报"))?;
-        let drafts = duban_domain::policy::can_view_bulletin_draft(actor);
+        let drafts = duban_domain::policy::can_view_bulletin_draft(actor, &b);
         if b.state != BulletinState::Published && !drafts {
             return Err(DomainError::not_found("督查通报").into());
         }
@@ -1032,7 +1044,10 @@ impl Store {
         for m in &b.matter_ids {
             if let Some(matter) = load_matter(&mut conn, *m).await? {
                 let of_matter = load_tasks(&mut conn, *m).await?;
-                if drafts || can_view_matter(actor, &of_matter) {
+                if drafts
+                    || can_view_matter(actor, &of_matter)
+                    || crate::special::special_party(&mut conn, actor, &matter).await?
+                {
                     matters.push(matter);
                 }
                 tasks.extend(of_matter);

@@ -2,7 +2,7 @@
 //! domain decide, write every change with its audit record, commit. A stale version is a conflict.
 
 use chrono::Datelike;
-use duban_domain::policy::{can_view_matter, can_view_task};
+use duban_domain::policy::can_view_matter;
 use duban_domain::time::{Millis, china_date, cn_date};
 use duban_domain::{
     Actor, Allocate, Bulletin, BulletinCommand, BulletinId, BulletinState, Change, DomainError,
@@ -81,7 +81,7 @@ impl Store {
         let view = task_view(&mut tx, id)
             .await?
             .ok_or_else(|| DomainError::not_found("督办任务"))?;
-        if !can_view_task(actor, &view.task) {
+        if !view.visible_to(actor) {
             return Err(DomainError::not_found("督办任务").into());
         }
         if view.task.version != version {
@@ -291,7 +291,7 @@ impl Store {
             .await?
             .ok_or_else(|| DomainError::not_found("督查通报"))?;
         if b.state != BulletinState::Published
-            && !duban_domain::policy::can_view_bulletin_draft(actor)
+            && !duban_domain::policy::can_view_bulletin_draft(actor, &b)
         {
             return Err(DomainError::not_found("督查通报").into());
         }

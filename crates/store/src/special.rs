@@ -75,6 +75,20 @@ pub(crate) async fn area_leaders_of(conn: &mut AnyConnection, unit: UnitId) -> R
         .collect::<Result<Vec<_>>>()
 }
 
+/// Whether `actor` follows a special inspection as one of its applying departments (or their
+/// area leader), beyond the tasks of its own unit.
+pub(crate) async fn special_party(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    matter: &duban_domain::Matter,
+) -> Result<bool> {
+    if matter.kind != MatterKind::Special || actor.sees_all_matters() {
+        return Ok(false);
+    }
+    let apps = applications_where(conn, "a.matter_id = $1", &[matter.id.0]).await?;
+    Ok(duban_domain::inspects(actor, &apps))
+}
+
 /// Who approves a bulletin covering this matter: the departments' area leaders for a special
 /// inspection, nobody named (the supervision leader) otherwise.
 pub(crate) async fn bulletin_reviewers(
@@ -192,7 +206,8 @@ pub(crate) async fn load_inspection(
     matter: MatterId,
 ) -> Result<Option<Inspection>> {
     let row = sqlx::query(
-        "SELECT matter_id, mode, window_start, window_end, requirements, team, vehicle, notice_days, situation, \
+        "SELECT matter_id, mode, window_start, window_end, requirements, team, vehicle, \
+         (SELECT value FROM settings WHERE key = 'notice_days'), situation, \
          situation_instruction FROM inspections WHERE matter_id = $1",
     )
     .bind(matter.0)
@@ -207,7 +222,11 @@ pub(crate) async fn load_inspection(
             requirements: r.try_get(4)?,
             team: r.try_get(5)?,
             vehicle: r.try_get(6)?,
-            notice_days: r.try_get(7)?,
+            // The office's current setting (督查考核通知提前天数) applies.
+            notice_days: r
+                .try_get::<Option<String>, _>(7)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(crate::org::OrgSettings::default().notice_days),
             situation: r.try_get(8)?,
             situation_instruction: r.try_get(9)?,
         })
@@ -975,7 +994,6 @@ impl Store {
         plan: &NewInspection,
         meta: &Meta,
     ) -> Result<MatterId> {
-        let settings = self.settings().await?;
         let mut tx = self.begin_write().await?;
         let now = now_ms();
         let mut apps = Vec::new();
@@ -1025,8 +1043,8 @@ impl Store {
         .try_get(0)?;
         let matter = MatterId(mid);
         sqlx::query(
-            "INSERT INTO inspections (matter_id, mode, window_start, window_end, requirements, team, vehicle, notice_days) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+            "INSERT INTO inspections (matter_id, mode, window_start, window_end, requirements, team, vehicle) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7)",
         )
         .bind(mid)
         .bind(first.mode.code())
@@ -1035,7 +1053,6 @@ impl Store {
         .bind(&plan.requirements)
         .bind(&plan.team)
         .bind(&plan.vehicle)
-        .bind(settings.notice_days)
         .execute(&mut *tx)
         .await?;
         let mut audit = AuditEntry::by(
@@ -1178,8 +1195,13 @@ impl Store {
     /// A special inspection's plan, applications and scores, for those who may see the matter.
     pub async fn special_view(&self, actor: &Actor, id: MatterId) -> Result<Option<SpecialData>> {
         let mut conn = self.pool.acquire().await?;
+        let matter = load_matter(&mut conn, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督查事项"))?;
         let tasks = load_tasks(&mut conn, id).await?;
-        if !duban_domain::policy::can_view_matter(actor, &tasks) {
+        if !duban_domain::policy::can_view_matter(actor, &tasks)
+            && !special_party(&mut conn, actor, &matter).await?
+        {
             return Err(DomainError::not_found("督查事项").into());
         }
         special_data(&mut conn, id).await

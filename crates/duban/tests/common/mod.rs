@@ -210,7 +210,8 @@ impl Api {
 }
 
 pub fn deadline(days: i64) -> String {
-    (chrono::Local::now().date_naive() + chrono::Duration::days(days))
+    // The server reads dates in China time; so do the tests.
+    (duban_domain::time::china_date(duban_store::now_ms()) + chrono::Duration::days(days))
         .format("%Y-%m-%d")
         .to_string()
 }

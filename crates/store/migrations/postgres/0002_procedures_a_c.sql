@@ -80,7 +80,6 @@ CREATE TABLE inspections (
     requirements TEXT NOT NULL,
     team TEXT NOT NULL,
     vehicle TEXT NOT NULL,
-    notice_days BIGINT NOT NULL,
     situation TEXT,
     situation_instruction TEXT
 );
