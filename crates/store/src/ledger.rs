@@ -638,10 +638,14 @@ impl Store {
             id,
             match &m.superior {
                 Some(s) => format!(
-                    "登记报备（{}{}，{}{}）：{}",
+                    "登记报备（{}{}{}，{}收文）：{}",
                     s.issuer,
                     s.channel.label(),
-                    if s.doc_no.is_empty() { "" } else { &s.doc_no },
+                    if s.doc_no.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，{}", s.doc_no)
+                    },
                     duban_domain::time::cn_datetime(s.received_at),
                     m.title
                 ),

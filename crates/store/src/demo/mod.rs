@@ -10,6 +10,8 @@ use duban_domain::{
     TaskCommand, TaskState, UnitId, UnitKind, Urgency, UserId,
 };
 
+mod ac;
+
 use crate::org::{OrgSettings, UserInput};
 use crate::{Meta, Result, Store, StoreError, now_ms};
 
@@ -636,6 +638,8 @@ impl Store {
             let id = self.create_matter(&office, new, new_tasks, &meta).await?;
             drive(&demo, id, *stage, today).await?;
         }
+        demo.seed_superior(today).await?;
+        demo.seed_special(today).await?;
         Ok(true)
     }
 }
