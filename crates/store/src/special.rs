@@ -428,7 +428,6 @@ impl ApplicationView {
     }
 }
 
-const MERGEABLE: &str = "('area_review', 'principal_review', 'approved', 'accepted')";
 const COUNTED: &str = "('area_review', 'principal_review', 'approved', 'accepted', 'launched')";
 
 fn plan_row(r: &AnyRow) -> Result<PlanItem> {
@@ -505,14 +504,15 @@ async fn unit_loads(conn: &mut AnyConnection, app: &Application) -> Result<Vec<U
     Ok(out)
 }
 
-/// Planned or running (not yet launched) applications that share a target and whose windows meet.
+/// Planned or running applications (launched ones included, to be seen though no longer
+/// mergeable) that share a target and whose windows meet.
 async fn overlapping(conn: &mut AnyConnection, app: &Application) -> Result<Vec<Application>> {
     if app.targets.is_empty() {
         return Ok(vec![]);
     }
     let cond = format!(
         "a.id IN (SELECT t.application_id FROM application_targets t WHERE t.unit_id IN ({})) \
-         AND a.id <> $1 AND a.state IN {MERGEABLE} AND a.window_start <= $2 AND a.window_end >= $3",
+         AND a.id <> $1 AND a.state IN {COUNTED} AND a.window_start <= $2 AND a.window_end >= $3",
         placeholders(app.targets.len(), 3)
     );
     let sql =

@@ -356,6 +356,7 @@ struct OverlapLine {
     state_label: &'static str,
     /// Approved and forwarded: may be merged now.
     ready: bool,
+    launched: bool,
 }
 
 #[derive(Template)]
@@ -453,6 +454,7 @@ async fn page(
                 window: window(o.window_start, o.window_end),
                 state_label: o.state.label(),
                 ready: o.state == ApplicationState::Accepted && o.mode == app.mode,
+                launched: o.state == ApplicationState::Launched,
             })
             .collect(),
         actions: application_actions(a, app, &v.context()),
