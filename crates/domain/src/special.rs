@@ -1329,6 +1329,8 @@ pub fn special_action_label(code: &str) -> Option<&'static str> {
         .map(|c| application_offer(c).label)
         .or(match code {
             "notify" => Some("下达督查考核通知"),
+            "launch" => Some("起草方案并启动专项督查"),
+            "score" => Some("提交评分"),
             "submit_situation" => Some("汇总上报主要领导"),
             "read_situation" => Some("阅示"),
             _ => None,
