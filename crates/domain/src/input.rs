@@ -197,6 +197,9 @@ pub struct NewTask {
     pub content: String,
     pub requirements: String,
     pub deadline: NaiveDate,
+    /// 特急 work: due at this time of the deadline day.
+    pub due_time: Option<chrono::NaiveTime>,
+    pub cadence: Option<crate::Cadence>,
     pub leaders: Vec<UserId>,
     pub lead_unit: UnitId,
     pub coop_units: Vec<UnitId>,
@@ -213,13 +216,21 @@ pub struct RawTask<'a> {
     pub lead_unit: Option<i64>,
     pub coop_units: Vec<i64>,
     pub urgency: &'a str,
+    /// `weekly:1`, `monthly:25`, `workdays:10` or empty.
+    pub cadence: &'a str,
 }
 
 impl NewTask {
-    pub fn parse(raw: RawTask<'_>, today: NaiveDate) -> Result<NewTask, DomainError> {
+    /// `deadline` may be a date, a date and time (特急), or "N个工作日" counted on `cal` from today.
+    pub fn parse(
+        raw: RawTask<'_>,
+        today: NaiveDate,
+        cal: &crate::Calendar,
+    ) -> Result<NewTask, DomainError> {
         let content = required_text("督查内容", raw.content, TEXT_MAX)?;
         let requirements = required_text("办理要求", raw.requirements, TEXT_MAX)?;
-        let deadline = date("落实时限", raw.deadline)?;
+        let spec = crate::calendar::parse_deadline("落实时限", raw.deadline)?;
+        let (deadline, due_time) = cal.resolve(&spec, today);
         if deadline < today {
             return Err(DomainError::invalid("落实时限", "不能早于今天"));
         }
@@ -248,6 +259,8 @@ impl NewTask {
             content,
             requirements,
             deadline,
+            due_time,
+            cadence: crate::Cadence::parse(raw.cadence)?,
             leaders,
             lead_unit: UnitId(lead_unit),
             coop_units,
@@ -262,6 +275,10 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 4).expect("date")
+    }
+
+    fn cal() -> crate::Calendar {
+        crate::Calendar::new(crate::calendar::official_days())
     }
 
     #[test]
@@ -289,7 +306,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            NewTask::parse(raw.clone(), today())
+            NewTask::parse(raw.clone(), today(), &cal())
                 .expect_err("refused")
                 .to_string(),
             "落实时限：不能早于今天"
@@ -299,7 +316,7 @@ mod tests {
             ..raw.clone()
         };
         assert!(
-            NewTask::parse(bad, today())
+            NewTask::parse(bad, today(), &cal())
                 .expect_err("refused")
                 .to_string()
                 .starts_with("落实时限：")
@@ -309,7 +326,7 @@ mod tests {
             ..raw
         };
         assert_eq!(
-            NewTask::parse(ok, today()).expect("ok").deadline,
+            NewTask::parse(ok, today(), &cal()).expect("ok").deadline,
             NaiveDate::from_ymd_opt(2026, 12, 31).expect("d")
         );
     }

@@ -1,6 +1,8 @@
 //! Duban's domain: the supervision ledger (督查工作台账), its matters and tasks, the procedures
 //! of the notice as state machines, and who may do what. Pure: no database, no HTTP.
 
+pub mod calendar;
+pub mod deadline;
 pub mod error;
 pub mod ids;
 pub mod input;
@@ -11,6 +13,8 @@ pub mod procedure;
 pub mod special;
 pub mod time;
 
+pub use calendar::*;
+pub use deadline::*;
 pub use error::DomainError;
 pub use ids::*;
 pub use matter::*;

@@ -250,6 +250,12 @@ pub struct Task {
     pub content: String,
     pub requirements: String,
     pub deadline: NaiveDate,
+    /// 特急 work counted in hours: due at this time of the deadline day (China time).
+    pub due_time: Option<chrono::NaiveTime>,
+    /// 反馈频次 of a long task.
+    pub cadence: Option<crate::Cadence>,
+    /// 催办 so far.
+    pub urges: u32,
     pub leaders: Vec<UserId>,
     pub lead_unit: UnitId,
     pub coop_units: Vec<UnitId>,
@@ -420,6 +426,7 @@ coded_enum!(
         ReadSituation => "read_situation", "阅示工作情况汇总";
         WriteOpinion => "write_opinion", "形成主导性通报意见";
         SignOpinion => "sign_opinion", "审阅签字通报意见";
+        DecideExtension => "decide_extension", "审批延期申请";
     }
 );
 

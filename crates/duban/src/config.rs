@@ -22,6 +22,14 @@ pub struct Config {
     pub lockout_window_minutes: u64,
     /// Set when served over HTTPS (marks cookies Secure).
     pub secure_cookies: bool,
+    /// The address users open, for links in emails and robot messages (e.g. http://duban.local).
+    pub public_url: String,
+    /// How often the background jobs (reminders, deliveries) run, in seconds.
+    pub jobs_interval_secs: u64,
+    /// External channels: `[notify.smtp]` (host, port, tls = "none"|"starttls"|"tls", username,
+    /// password, from) and `[notify.sms]` (url, format = "json"|"form", template with {phone} and
+    /// {text}, headers).
+    pub notify: duban_notify::Config,
 }
 
 impl Default for Config {
@@ -35,6 +43,9 @@ impl Default for Config {
             lockout_attempts: 5,
             lockout_window_minutes: 15,
             secure_cookies: false,
+            public_url: String::new(),
+            jobs_interval_secs: 30,
+            notify: duban_notify::Config::default(),
         }
     }
 }
@@ -50,6 +61,9 @@ impl std::fmt::Debug for Config {
             .field("lockout_attempts", &self.lockout_attempts)
             .field("lockout_window_minutes", &self.lockout_window_minutes)
             .field("secure_cookies", &self.secure_cookies)
+            .field("public_url", &self.public_url)
+            .field("jobs_interval_secs", &self.jobs_interval_secs)
+            .field("notify", &self.notify)
             .finish()
     }
 }
@@ -112,6 +126,33 @@ impl Config {
         if let Some(v) = get("DUBAN_SECURE_COOKIES") {
             self.secure_cookies = matches!(v.trim(), "1" | "true" | "yes");
         }
+        if let Some(v) = get("DUBAN_PUBLIC_URL") {
+            self.public_url = v;
+        }
+        if let Some(v) = get("DUBAN_JOBS_INTERVAL_SECS") {
+            self.jobs_interval_secs = num("DUBAN_JOBS_INTERVAL_SECS", v)?;
+        }
+        // The mail server, the way intranet deployments usually pass it.
+        if let Some(host) = get("DUBAN_SMTP_HOST") {
+            let tls = match get("DUBAN_SMTP_TLS").as_deref().map(str::trim) {
+                None | Some("starttls") => duban_notify::SmtpTls::StartTls,
+                Some("none") => duban_notify::SmtpTls::None,
+                Some("tls") => duban_notify::SmtpTls::Tls,
+                Some(other) => {
+                    bail!("环境变量 DUBAN_SMTP_TLS 的值“{other}”无效，应为 none、starttls 或 tls")
+                }
+            };
+            self.notify.smtp = Some(duban_notify::SmtpConfig {
+                host,
+                port: get("DUBAN_SMTP_PORT")
+                    .map(|v| num("DUBAN_SMTP_PORT", v))
+                    .transpose()?,
+                tls,
+                username: get("DUBAN_SMTP_USERNAME"),
+                password: get("DUBAN_SMTP_PASSWORD"),
+                from: get("DUBAN_SMTP_FROM").unwrap_or_else(|| "duban@localhost".to_owned()),
+            });
+        }
         Ok(())
     }
 
@@ -127,6 +168,9 @@ impl Config {
         }
         if self.lockout_attempts < 1 {
             bail!("登录失败锁定次数须至少为1");
+        }
+        if self.jobs_interval_secs == 0 || self.jobs_interval_secs > 3600 {
+            bail!("后台任务间隔须在1至3600秒之间");
         }
         Ok(())
     }

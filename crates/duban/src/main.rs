@@ -209,6 +209,29 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
             "数据库中还没有用户。请先运行：duban admin create-user --username admin --name 管理员 --role system_admin"
         );
     }
+    let notifier = if cfg.notify.smtp.is_some() || cfg.notify.sms.is_some() {
+        Some(
+            duban_notify::Notifier::new(cfg.notify.clone())
+                .map_err(|e| anyhow::anyhow!("通知配置有误：{e}"))?,
+        )
+    } else {
+        None
+    };
+    let jobs = duban_web::jobs::Jobs {
+        store: store.clone(),
+        notifier,
+        me: format!(
+            "{}-{}",
+            std::env::var("HOSTNAME").unwrap_or_else(|_| "duban".into()),
+            std::process::id()
+        ),
+        public_url: if cfg.public_url.is_empty() {
+            format!("http://{}", cfg.bind)
+        } else {
+            cfg.public_url.clone()
+        },
+    };
+    let background = jobs.spawn(std::time::Duration::from_secs(cfg.jobs_interval_secs));
     let state = duban_web::AppState {
         store: store.clone(),
         config: Arc::new(cfg.web()),
@@ -226,6 +249,7 @@ async fn serve(cfg: Config, demo: bool) -> anyhow::Result<()> {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    background.abort();
     store.close().await;
     Ok(())
 }

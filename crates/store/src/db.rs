@@ -85,6 +85,8 @@ impl Store {
             .map_err(|e| StoreError::Config(format!("无法连接数据库（{}）：{e}", redact(&url))))?;
         let store = Store { pool, backend };
         store.migrate().await?;
+        // The official holiday schedules ship with the binary (an admin keeps them current).
+        store.seed_calendar().await?;
         Ok(store)
     }
 
@@ -122,6 +124,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         Ok(tx)
+    }
+
+    /// A transaction for claiming queued rows: on PostgreSQL without the writers' lock, so that
+    /// instances claim side by side with `FOR UPDATE SKIP LOCKED`; SQLite has one writer anyway.
+    pub(crate) async fn begin_claim(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        if self.backend == Backend::Sqlite {
+            return self.begin_write().await;
+        }
+        Ok(self.pool.begin().await?)
     }
 }
 

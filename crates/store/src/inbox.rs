@@ -17,6 +17,9 @@ pub struct WorkEntry {
     /// 督查编号 of the matter it belongs to, where there is one.
     pub ledger_no: String,
     pub created_at: Millis,
+    /// For a task: what its light needs.
+    #[serde(skip)]
+    pub light: Option<duban_domain::LightFacts>,
 }
 
 /// The WHERE clause for "addressed to this actor", with its binds.
@@ -84,10 +87,56 @@ impl Store {
                 title: String::new(),
                 ledger_no: String::new(),
                 created_at: r.try_get(4)?,
+                light: None,
             });
         }
         self.describe(&mut out).await?;
+        self.fill_lights(&mut out).await?;
         Ok(out)
+    }
+
+    /// The lights of the tasks on the page, in one query.
+    async fn fill_lights(&self, items: &mut [WorkEntry]) -> Result<()> {
+        let ids: Vec<i64> = items
+            .iter()
+            .filter(|i| i.object.kind() == "task")
+            .map(|i| i.object.id())
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "SELECT id, deadline, due_at, state, finished_at FROM tasks WHERE id IN ({})",
+            placeholders(ids.len(), 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&self.pool).await? {
+            let id: i64 = r.try_get(0)?;
+            let Ok(deadline) =
+                chrono::NaiveDate::parse_from_str(&r.try_get::<String, _>(1)?, "%Y-%m-%d")
+            else {
+                continue;
+            };
+            let state: String = r.try_get(3)?;
+            let facts = duban_domain::LightFacts {
+                deadline,
+                due_at: r
+                    .try_get::<Option<i64>, _>(2)?
+                    .unwrap_or_else(|| duban_domain::calendar::due_at_millis(deadline, None)),
+                done: state == "completed" || state == "closed",
+                finished_at: r.try_get(4)?,
+            };
+            for item in items
+                .iter_mut()
+                .filter(|i| i.object.kind() == "task" && i.object.id() == id)
+            {
+                item.light = Some(facts);
+            }
+        }
+        Ok(())
     }
 
     /// Fills titles: one query per kind of object on the page.

@@ -25,7 +25,9 @@ pub(crate) const MATTER_COLS: &str = "id, year, seq, kind, title, source, source
 
 pub(crate) const TASK_COLS: &str = "t.id, t.matter_id, t.seq, t.content, t.requirements, t.deadline, t.lead_unit_id, \
     t.urgency, t.state, t.version, t.registered_at, t.received_at, t.started_at, t.reported_at, t.finished_at, \
-    t.closed_at, t.close_remark";
+    t.closed_at, t.close_remark, t.due_time, t.cadence, t.urges";
+/// How many columns TASK_COLS has (a query that selects more reads them from here on).
+pub(crate) const TASK_COL_COUNT: usize = 20;
 
 fn date_of(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)).into())
@@ -64,6 +66,12 @@ pub(crate) fn matter_row(r: &AnyRow) -> Result<Matter> {
     })
 }
 
+#[cfg(test)]
+#[test]
+fn task_col_count_matches_the_columns() {
+    assert_eq!(TASK_COLS.split(',').count(), TASK_COL_COUNT);
+}
+
 /// A task without its leaders and cooperating units (filled by `fill_people`).
 pub(crate) fn task_row(r: &AnyRow) -> Result<Task> {
     Ok(Task {
@@ -86,7 +94,19 @@ pub(crate) fn task_row(r: &AnyRow) -> Result<Task> {
         finished_at: r.try_get(14)?,
         closed_at: r.try_get(15)?,
         close_remark: r.try_get(16)?,
+        due_time: r
+            .try_get::<Option<String>, _>(17)?
+            .and_then(|t| chrono::NaiveTime::parse_from_str(&t, "%H:%M").ok()),
+        cadence: r
+            .try_get::<Option<String>, _>(18)?
+            .and_then(|c| duban_domain::Cadence::parse(&c).ok().flatten()),
+        urges: r.try_get::<i64, _>(19)?.max(0) as u32,
     })
+}
+
+/// `HH:MM` as stored.
+pub(crate) fn time_text(t: Option<chrono::NaiveTime>) -> Option<String> {
+    t.map(|t| t.format("%H:%M").to_string())
 }
 
 /// `$1, $2, …` for a list of ids, starting after `offset` binds.
@@ -387,6 +407,8 @@ pub struct LedgerFilter {
     pub leader: Option<UserId>,
     pub urgency: Option<Urgency>,
     pub overdue: bool,
+    /// 红黄绿灯 and 按期/逾期完成.
+    pub light: Option<duban_domain::Light>,
     pub keyword: Option<String>,
     pub matter: Option<MatterId>,
 }
@@ -477,7 +499,40 @@ fn escape_like(s: &str) -> String {
 /// Keywords this long use the trigram index; shorter ones scan `search_text`.
 const TRIGRAM: usize = 3;
 
-fn ledger_where(backend: Backend, scope: &Scope, f: &LedgerFilter, today: NaiveDate) -> Where {
+impl Store {
+    /// The lights' bounds at `now`: the calendar and the office's 黄灯 setting.
+    pub(crate) async fn light_bounds(
+        &self,
+        conn: &mut AnyConnection,
+        now: Millis,
+    ) -> Result<LightBounds> {
+        let cal = crate::deadlines::load_calendar(conn).await?;
+        let warn: u32 = sqlx::query("SELECT value FROM settings WHERE key = 'warn_days'")
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(crate::org::OrgSettings::default().warn_days);
+        let today = china_date(now);
+        Ok(LightBounds {
+            now,
+            today,
+            yellow_until: duban_domain::yellow_bound(today, &cal, warn),
+        })
+    }
+}
+
+/// What "now" means for the lights: the moment, and the last deadline that is still yellow.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LightBounds {
+    pub now: Millis,
+    pub today: NaiveDate,
+    pub yellow_until: NaiveDate,
+}
+
+fn ledger_where(backend: Backend, scope: &Scope, f: &LedgerFilter, at: LightBounds) -> Where {
+    let today = at.today;
     let mut w = Where::default();
     // Unit and leader conditions are `t.id IN (…)` so the planner can drive them from the
     // (unit_id, task_id) and (user_id, task_id) indexes instead of probing row by row.
@@ -542,6 +597,29 @@ fn ledger_where(backend: Backend, scope: &Scope, f: &LedgerFilter, today: NaiveD
         w.parts.push(format!(
             "t.deadline < {p} AND t.state NOT IN ('completed', 'closed')"
         ));
+    }
+    if let Some(l) = f.light {
+        use duban_domain::Light;
+        const OPEN: &str = "t.state NOT IN ('completed', 'closed')";
+        match l {
+            Light::Red => {
+                // Same predicate as the partial index ix_tasks_open_due.
+                let p = w.bind(Bind::I(at.now));
+                w.parts.push(format!("t.due_at < {p} AND {OPEN}"));
+            }
+            Light::Yellow => {
+                let p = w.bind(Bind::I(at.now));
+                let q = w.bind(Bind::S(at.yellow_until.format("%Y-%m-%d").to_string()));
+                w.parts
+                    .push(format!("t.due_at >= {p} AND t.deadline <= {q} AND {OPEN}"));
+            }
+            Light::Green => {
+                let q = w.bind(Bind::S(at.yellow_until.format("%Y-%m-%d").to_string()));
+                w.parts.push(format!("t.deadline > {q} AND {OPEN}"));
+            }
+            Light::OnTime => w.parts.push("t.finished_late = 0".to_owned()),
+            Light::Late => w.parts.push("t.finished_late = 1".to_owned()),
+        }
     }
     if let Some(k) = f
         .keyword
@@ -859,11 +937,12 @@ impl Store {
         cursor: Option<&str>,
         limit: i64,
     ) -> Result<LedgerPage> {
-        let today = china_date(now_ms());
+        let now = now_ms();
         let scope = ledger_scope(actor);
         let mut conn = self.pool.acquire().await?;
+        let at = self.light_bounds(&mut conn, now).await?;
 
-        let w = ledger_where(self.backend, &scope, f, today);
+        let w = ledger_where(self.backend, &scope, f, at);
         let count_sql = format!("SELECT COUNT(*) FROM tasks t{}", w.sql());
         let mut q = sqlx::query(&count_sql);
         for b in &w.binds {
@@ -874,7 +953,7 @@ impl Store {
         }
         let total: i64 = q.fetch_one(&mut *conn).await?.try_get(0)?;
 
-        let mut w = ledger_where(self.backend, &scope, f, today);
+        let mut w = ledger_where(self.backend, &scope, f, at);
         if let Some(c) = cursor.and_then(parse_cursor) {
             let part = match sort {
                 LedgerSort::Ledger => {
@@ -939,17 +1018,19 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows.iter().take(limit as usize) {
             let task = task_row(r)?;
-            let year: i64 = r.try_get(17)?;
-            let seq: i64 = r.try_get(18)?;
+            // The columns after TASK_COLS.
+            let c = TASK_COL_COUNT;
+            let year: i64 = r.try_get(c)?;
+            let seq: i64 = r.try_get(c + 1)?;
             out.push(LedgerRow {
                 task,
                 ledger_no: duban_domain::ledger_no(year as i32, seq),
-                matter_title: r.try_get(19)?,
-                matter_kind: MatterKind::from_code(&r.try_get::<String, _>(20)?)?,
-                matter_state: MatterState::from_code(&r.try_get::<String, _>(21)?)?,
-                source: Source::from_code(&r.try_get::<String, _>(22)?)?,
-                notice_no: r.try_get(23)?,
-                updated_at: r.try_get(24)?,
+                matter_title: r.try_get(c + 2)?,
+                matter_kind: MatterKind::from_code(&r.try_get::<String, _>(c + 3)?)?,
+                matter_state: MatterState::from_code(&r.try_get::<String, _>(c + 4)?)?,
+                source: Source::from_code(&r.try_get::<String, _>(c + 5)?)?,
+                notice_no: r.try_get(c + 6)?,
+                updated_at: r.try_get(c + 7)?,
                 latest_report: None,
             });
         }
@@ -1005,11 +1086,16 @@ impl Store {
             let rows = sqlx::query(&sql).bind(limit).fetch_all(&mut *conn).await?;
             return bulletin_rows(&mut conn, rows).await;
         }
+        let now = now_ms();
         let scope = ledger_where(
             self.backend,
             &ledger_scope(actor),
             &LedgerFilter::default(),
-            china_date(now_ms()),
+            LightBounds {
+                now,
+                today: china_date(now),
+                yellow_until: china_date(now),
+            },
         );
         let sql = format!(
             "SELECT {BULLETIN_COLS} FROM bulletins b WHERE b.state = 'published' AND EXISTS (SELECT 1 FROM bulletin_matters bm \
@@ -1123,7 +1209,8 @@ pub(crate) async fn insert_task(
         .try_get(0)?;
     let id: i64 = sqlx::query(
         "INSERT INTO tasks (matter_id, matter_year, matter_seq, matter_kind, seq, content, requirements, deadline, \
-         lead_unit_id, urgency, state, registered_at, updated_at, search_text) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) RETURNING id",
+         lead_unit_id, urgency, state, registered_at, updated_at, search_text, due_time, due_at, cadence) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) RETURNING id",
     )
     .bind(matter.0)
     .bind(i64::from(year))
@@ -1139,6 +1226,9 @@ pub(crate) async fn insert_task(
     .bind(now)
     .bind(now)
     .bind(&search_text)
+    .bind(time_text(t.due_time))
+    .bind(duban_domain::calendar::due_at_millis(t.deadline, t.due_time))
+    .bind(t.cadence.map(|c| c.code()))
     .fetch_one(&mut **tx)
     .await?
     .try_get(0)?;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod blobs;
 mod db;
+pub mod deadlines;
 pub mod demo;
 pub mod inbox;
 pub mod ledger;

@@ -80,6 +80,16 @@ pub struct OrgSettings {
     /// Inspections an inspected unit may receive per month and per year (中办发〔2018〕56号).
     pub cap_month: i64,
     pub cap_year: i64,
+    /// 黄灯: due within this many working days.
+    pub warn_days: u32,
+    /// Automatic reminders this many working days before the deadline, e.g. "3,1".
+    pub remind_before: String,
+    /// When overdue, remind every this many working days (0 = once).
+    pub remind_overdue_every: u32,
+    /// The escalation ladder: suggest 挂牌督办 after this many 催办 …
+    pub escalate_after_urges: u32,
+    /// … or this many working days overdue.
+    pub escalate_after_overdue_days: u32,
     /// 印发范围 offered by default
     pub default_scope: String,
     /// Font names for .docx documents (offices substitute fonts): title, body, 一、 and （一） headings.
@@ -145,6 +155,11 @@ impl Default for OrgSettings {
             notice_days: 3,
             cap_month: 2,
             cap_year: 12,
+            warn_days: 3,
+            remind_before: "3,1".to_owned(),
+            remind_overdue_every: 1,
+            escalate_after_urges: 3,
+            escalate_after_overdue_days: 5,
             default_scope: "街道党工委、办事处领导班子成员，各部门、各社区".to_owned(),
             font_title: "方正小标宋简体".to_owned(),
             font_body: "仿宋_GB2312".to_owned(),
@@ -206,6 +221,18 @@ impl Store {
                 "notice_days" => s.notice_days = v.parse().unwrap_or(s.notice_days),
                 "cap_month" => s.cap_month = v.parse().unwrap_or(s.cap_month),
                 "cap_year" => s.cap_year = v.parse().unwrap_or(s.cap_year),
+                "warn_days" => s.warn_days = v.parse().unwrap_or(s.warn_days),
+                "remind_before" => s.remind_before = v,
+                "remind_overdue_every" => {
+                    s.remind_overdue_every = v.parse().unwrap_or(s.remind_overdue_every)
+                }
+                "escalate_after_urges" => {
+                    s.escalate_after_urges = v.parse().unwrap_or(s.escalate_after_urges)
+                }
+                "escalate_after_overdue_days" => {
+                    s.escalate_after_overdue_days =
+                        v.parse().unwrap_or(s.escalate_after_overdue_days)
+                }
                 "default_scope" => s.default_scope = v,
                 "font_title" => s.font_title = v,
                 "font_body" => s.font_body = v,
@@ -244,6 +271,33 @@ impl Store {
                 );
             }
         }
+        for (field, v, max) in [
+            ("黄灯提前工作日", s.warn_days, 30),
+            ("逾期提醒间隔", s.remind_overdue_every, 30),
+            ("催办几次后建议挂牌督办", s.escalate_after_urges, 50),
+            (
+                "逾期几个工作日后建议挂牌督办",
+                s.escalate_after_overdue_days,
+                100,
+            ),
+        ] {
+            if v > max {
+                return Err(DomainError::invalid(field, format!("须为0至{max}之间的整数")).into());
+            }
+        }
+        for part in s
+            .remind_before
+            .split([',', '，', ' '])
+            .filter(|p| !p.trim().is_empty())
+        {
+            if !part.trim().parse::<u32>().is_ok_and(|n| n <= 30) {
+                return Err(DomainError::invalid(
+                    "临期提醒",
+                    "请填写提前的工作日数，以逗号分隔，如 3,1",
+                )
+                .into());
+            }
+        }
         if s.cap_month > s.cap_year {
             return Err(DomainError::invalid("每月督查考核上限", "不能大于每年上限").into());
         }
@@ -251,6 +305,12 @@ impl Store {
             s.notice_days.to_string(),
             s.cap_month.to_string(),
             s.cap_year.to_string(),
+        );
+        let (warn_days, overdue_every, after_urges, after_days) = (
+            s.warn_days.to_string(),
+            s.remind_overdue_every.to_string(),
+            s.escalate_after_urges.to_string(),
+            s.escalate_after_overdue_days.to_string(),
         );
         duban_domain::input::required_text("单位名称", &s.org_name, 60)?;
         duban_domain::input::required_text("简称", &s.short_name, 20)?;
@@ -273,6 +333,11 @@ impl Store {
             ("notice_days", &notice_days),
             ("cap_month", &cap_month),
             ("cap_year", &cap_year),
+            ("warn_days", &warn_days),
+            ("remind_before", &s.remind_before),
+            ("remind_overdue_every", &overdue_every),
+            ("escalate_after_urges", &after_urges),
+            ("escalate_after_overdue_days", &after_days),
             ("default_scope", &s.default_scope),
             ("font_title", &s.font_title),
             ("font_body", &s.font_body),

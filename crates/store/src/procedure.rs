@@ -422,7 +422,8 @@ impl Store {
         for t in &change.tasks {
             let n = sqlx::query(
                 "UPDATE tasks SET state = $1, received_at = $2, started_at = $3, reported_at = $4, finished_at = $5, \
-                 closed_at = $6, close_remark = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10",
+                 closed_at = $6, close_remark = $7, version = version + 1, updated_at = $8, deadline = $11, due_time = $12, \
+                 due_at = $13, finished_late = $14, cadence = $15, urges = $16 WHERE id = $9 AND version = $10",
             )
             .bind(t.state.code())
             .bind(t.received_at)
@@ -434,6 +435,12 @@ impl Store {
             .bind(now)
             .bind(t.id.0)
             .bind(t.version)
+            .bind(t.deadline.format("%Y-%m-%d").to_string())
+            .bind(crate::ledger::time_text(t.due_time))
+            .bind(t.due_at())
+            .bind(t.finished_at.map(|f| i64::from(f > t.due_at())))
+            .bind(t.cadence.map(|c| c.code()))
+            .bind(i64::from(t.urges))
             .execute(&mut **tx)
             .await?
             .rows_affected();
@@ -557,6 +564,7 @@ impl Store {
             close_work(tx, d, actor.user_id, now).await?;
         }
         open_work(tx, &change.open, now).await?;
+        crate::deadlines::notify_work(tx, &change.open, &summary, now).await?;
         let after = match object {
             ObjectRef::Matter(_) => matter.as_ref().and_then(|m| serde_json::to_string(m).ok()),
             ObjectRef::Task(_) => change

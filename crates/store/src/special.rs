@@ -1089,6 +1089,8 @@ impl Store {
                 content: format!("对{}开展{}：{}", name(unit), first.mode.label(), content),
                 requirements: plan.requirements.clone(),
                 deadline: plan.window_end,
+                due_time: None,
+                cadence: None,
                 leaders: vec![],
                 lead_unit: unit,
                 coop_units: vec![],

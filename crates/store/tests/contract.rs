@@ -133,6 +133,8 @@ fn new_task(o: &Org, content: &str, lead: UnitId, coop: &[UnitId], days: i64) ->
         content: content.into(),
         requirements: "按时报送".into(),
         deadline: today() + Duration::days(days),
+        due_time: None,
+        cadence: None,
         leaders: vec![o.leader.user_id],
         lead_unit: lead,
         coop_units: coop.to_vec(),

@@ -6,6 +6,7 @@ mod assets;
 pub mod auth;
 mod documents;
 pub mod error;
+pub mod jobs;
 pub mod pages;
 mod view;
 

@@ -17,6 +17,8 @@ pub struct Nav {
     pub unit: String,
     pub roles: String,
     pub todo: i64,
+    /// 未读消息.
+    pub unread: i64,
     pub csrf: String,
     pub active: &'static str,
     pub office: bool,
@@ -41,6 +43,7 @@ impl Nav {
     ) -> Result<Nav, PageError> {
         let a = &user.actor;
         let todo = state.store.todo_count(a).await?;
+        let unread = state.store.unread_count(a.user_id).await?;
         let unit = state.store.unit_name(a.unit_id).await?.unwrap_or_default();
         let settings = state.store.settings().await?;
         Ok(Nav {
@@ -53,6 +56,7 @@ impl Nav {
                 .collect::<Vec<_>>()
                 .join("、"),
             todo,
+            unread,
             csrf: user.csrf.clone(),
             active,
             office: a.has(Role::SupervisionOffice),
@@ -82,7 +86,11 @@ impl Nav {
         self.flash = done
             .done
             .as_deref()
-            .and_then(|c| duban_domain::action_label(c).or(duban_domain::special_action_label(c)))
+            .and_then(|c| {
+                duban_domain::action_label(c)
+                    .or(duban_domain::special_action_label(c))
+                    .or(duban_domain::deadline_action_label(c))
+            })
             .map(|l| format!("已完成：{l}"));
         self
     }
@@ -192,6 +200,9 @@ pub fn opts<T: Copy>(
 
 /// A task as lists show it.
 pub struct TaskLine {
+    /// 红黄绿灯.
+    pub light_code: &'static str,
+    pub light_label: &'static str,
     pub id: i64,
     pub seq: i64,
     pub content: String,
@@ -204,17 +215,53 @@ pub struct TaskLine {
     pub state_label: &'static str,
     pub urgency_code: &'static str,
     pub urgency_label: &'static str,
-    pub overdue: bool,
+}
+
+/// "Now" as the lights read it: the moment, the working-day calendar and the 黄灯 setting.
+pub struct Clock {
+    pub now: duban_domain::time::Millis,
+    pub today: chrono::NaiveDate,
+    pub cal: duban_domain::Calendar,
+    pub warn: u32,
+}
+
+impl Clock {
+    pub async fn load(state: &AppState) -> Result<Clock, duban_store::StoreError> {
+        let now = duban_store::now_ms();
+        Ok(Clock {
+            now,
+            today: duban_domain::time::china_date(now),
+            cal: state.store.calendar().await?,
+            warn: state.store.settings().await?.warn_days,
+        })
+    }
+    pub fn light(&self, t: &Task) -> duban_domain::Light {
+        duban_domain::light(t, self.now, &self.cal, self.warn)
+    }
+    pub fn light_of(&self, f: &duban_domain::LightFacts) -> duban_domain::Light {
+        duban_domain::light_of(f, self.now, &self.cal, self.warn)
+    }
+}
+
+/// 落实时限 as shown: the date, and the hour for 特急 work.
+pub fn deadline_text(t: &Task) -> String {
+    match t.due_time {
+        Some(h) => format!("{} {}", cn_date(t.deadline), h.format("%H:%M")),
+        None => cn_date(t.deadline),
+    }
 }
 
 impl TaskLine {
-    pub fn new(t: &Task, names: &Names, today: chrono::NaiveDate) -> TaskLine {
+    pub fn new(t: &Task, names: &Names, clock: &Clock) -> TaskLine {
+        let light = clock.light(t);
         TaskLine {
+            light_code: light.code(),
+            light_label: light.label(),
             id: t.id.0,
             seq: t.seq,
             content: t.content.clone(),
             requirements: t.requirements.clone(),
-            deadline: cn_date(t.deadline),
+            deadline: deadline_text(t),
             leaders: names.users(&t.leaders),
             lead_unit: names.unit(t.lead_unit),
             coop_units: names.units(&t.coop_units),
@@ -222,7 +269,6 @@ impl TaskLine {
             state_label: t.state.label(),
             urgency_code: t.urgency.code(),
             urgency_label: t.urgency.label(),
-            overdue: t.is_overdue(today),
         }
     }
 }

@@ -225,6 +225,8 @@ impl Demo {
                 content: (*content).to_owned(),
                 requirements: "按照上级督办要求落实，形成书面材料报考核督查办。".to_owned(),
                 deadline: today + Duration::days(8),
+                due_time: None,
+                cadence: None,
                 leaders: vec![self.user(leader)?],
                 lead_unit: self.unit(unit)?,
                 coop_units: vec![],

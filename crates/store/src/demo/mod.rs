@@ -625,6 +625,8 @@ impl Store {
                     requirements: "按时限完成，形成书面落实情况报考核督查办，附佐证材料。"
                         .to_owned(),
                     deadline: today + Duration::days(*offset),
+                    due_time: None,
+                    cadence: None,
                     leaders: vec![demo.user(leader)?],
                     lead_unit: demo.unit(lead)?,
                     coop_units: coop

@@ -217,7 +217,8 @@ pub struct NewTaskBody {
     pub content: String,
     /// 办理要求
     pub requirements: String,
-    /// 落实时限, YYYY-MM-DD, not in the past
+    /// 落实时限: YYYY-MM-DD, YYYY-MM-DDTHH:MM (特急, counted in hours) or "N个工作日" from today
+    /// on the working-day calendar; not in the past
     pub deadline: String,
     /// 责任领导 (user ids of area leaders)
     #[serde(default)]
@@ -229,6 +230,9 @@ pub struct NewTaskBody {
     pub coop_units: Vec<i64>,
     /// normal / urgent / very_urgent
     pub urgency: Option<String>,
+    /// 反馈频次: weekly:1 (Monday) … weekly:5, monthly:25, workdays:10
+    #[serde(default)]
+    pub cadence: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]

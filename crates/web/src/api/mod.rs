@@ -253,7 +253,10 @@ async fn users(
     ))
 }
 
-fn parse_task(t: &NewTaskBody) -> Result<NewTask, duban_domain::DomainError> {
+fn parse_task(
+    t: &NewTaskBody,
+    cal: &duban_domain::Calendar,
+) -> Result<NewTask, duban_domain::DomainError> {
     let raw = RawTask {
         content: &t.content,
         requirements: &t.requirements,
@@ -262,8 +265,9 @@ fn parse_task(t: &NewTaskBody) -> Result<NewTask, duban_domain::DomainError> {
         lead_unit: t.lead_unit,
         coop_units: t.coop_units.clone(),
         urgency: t.urgency.as_deref().unwrap_or(""),
+        cadence: t.cadence.as_deref().unwrap_or(""),
     };
-    NewTask::parse(raw, china_date(duban_store::now_ms()))
+    NewTask::parse(raw, china_date(duban_store::now_ms()), cal)
 }
 
 /// 登记报备: register a Local matter with its tasks (分解立项). Office only.
@@ -284,10 +288,11 @@ async fn create_matter(
         b.urgency.as_deref().unwrap_or(""),
         today,
     )?;
+    let cal = state.store.calendar().await?;
     let tasks = b
         .tasks
         .iter()
-        .map(parse_task)
+        .map(|t| parse_task(t, &cal))
         .collect::<Result<Vec<_>, _>>()?;
     let id = state
         .store
@@ -342,7 +347,7 @@ async fn add_task(
     Query(v): Query<VersionQuery>,
     ApiJson(b): ApiJson<NewTaskBody>,
 ) -> ApiResult<(StatusCode, Json<CreatedBody>)> {
-    let t = parse_task(&b)?;
+    let t = parse_task(&b, &state.store.calendar().await?)?;
     let tid = state
         .store
         .add_task(&u.actor, MatterId(id), v.version, t, &ip.meta())

@@ -438,6 +438,16 @@ struct SettingsForm {
     #[serde(default)]
     cap_year: String,
     #[serde(default)]
+    warn_days: String,
+    #[serde(default)]
+    remind_before: String,
+    #[serde(default)]
+    remind_overdue_every: String,
+    #[serde(default)]
+    escalate_after_urges: String,
+    #[serde(default)]
+    escalate_after_overdue_days: String,
+    #[serde(default)]
     default_scope: String,
     #[serde(default)]
     font_title: String,
@@ -461,6 +471,13 @@ async fn save_settings(
             ))
         })
     };
+    let small = |field: &str, v: &str| {
+        v.trim().parse::<u32>().map_err(|_| {
+            PageError::from(duban_store::StoreError::from(
+                duban_domain::DomainError::invalid(field, "请填写0或正整数"),
+            ))
+        })
+    };
     let s = OrgSettings {
         transfer_no_format: f.form.transfer_no_format.trim().to_owned(),
         report_no_format: f.form.report_no_format.trim().to_owned(),
@@ -468,6 +485,14 @@ async fn save_settings(
         notice_days: number("督查考核通知提前天数", &f.form.notice_days)?,
         cap_month: number("每月督查考核上限", &f.form.cap_month)?,
         cap_year: number("每年督查考核上限", &f.form.cap_year)?,
+        warn_days: small("黄灯提前工作日", &f.form.warn_days)?,
+        remind_before: f.form.remind_before.trim().to_owned(),
+        remind_overdue_every: small("逾期提醒间隔", &f.form.remind_overdue_every)?,
+        escalate_after_urges: small("催办几次后建议挂牌督办", &f.form.escalate_after_urges)?,
+        escalate_after_overdue_days: small(
+            "逾期几个工作日后建议挂牌督办",
+            &f.form.escalate_after_overdue_days,
+        )?,
         org_name: f.form.org_name.trim().to_owned(),
         short_name: f.form.short_name.trim().to_owned(),
         notice_no_format: f.form.notice_no_format.trim().to_owned(),

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use chrono::Datelike;
-use duban_domain::time::{china_date, cn_date};
+use duban_domain::time::china_date;
 use duban_domain::{MatterKind, TaskState, UnitId, Urgency, UserId};
 use duban_store::ledger::{LedgerFilter, LedgerRow, LedgerSort};
 use serde::Deserialize;
@@ -42,6 +42,9 @@ pub struct LedgerQuery {
     /// "1" for overdue only
     #[serde(default)]
     pub overdue: Option<String>,
+    /// 信号灯: green / yellow / red / on_time / late
+    #[serde(default)]
+    pub light: Option<String>,
     /// Keyword in the matter title or task content
     #[serde(default)]
     pub q: Option<String>,
@@ -86,6 +89,9 @@ impl LedgerQuery {
                 .map(Urgency::from_code)
                 .transpose()?,
             overdue: matches!(nonempty(&self.overdue), Some("1" | "true" | "on")),
+            light: nonempty(&self.light)
+                .map(duban_domain::Light::from_code)
+                .transpose()?,
             keyword: nonempty(&self.q).map(|s| s.chars().take(100).collect()),
             matter: None,
         })
@@ -103,6 +109,7 @@ impl LedgerQuery {
             ("leader", &self.leader),
             ("urgency", &self.urgency),
             ("overdue", &self.overdue),
+            ("light", &self.light),
             ("q", &self.q),
             ("sort", &self.sort),
         ];
@@ -129,7 +136,8 @@ struct Row {
     state_label: &'static str,
     urgency_code: &'static str,
     urgency_label: &'static str,
-    overdue: bool,
+    light_code: &'static str,
+    light_label: &'static str,
     source: &'static str,
 }
 
@@ -150,6 +158,7 @@ struct LedgerPageView {
     units: Vec<Opt>,
     leaders: Vec<Opt>,
     urgencies: Vec<Opt>,
+    lights: Vec<Opt>,
     sorts: Vec<Opt>,
 }
 
@@ -185,7 +194,8 @@ async fn ledger(
         )
         .await?;
     let names = Names::load(&state).await?;
-    let today = china_date(duban_store::now_ms());
+    let clock = crate::view::Clock::load(&state).await?;
+    let today = clock.today;
     let base = q.base();
     let this_year = today.year();
     let years = (this_year - 4..=this_year + 1)
@@ -203,7 +213,7 @@ async fn ledger(
             .map(|c| format!("/ledger?{base}&after={}", percent_encode(&c, b""))),
         first_link: nonempty(&q.after).map(|_| format!("/ledger?{base}")),
         export_link: format!("/ledger/export.xlsx?{base}"),
-        rows: page.rows.iter().map(|r| row(r, &names, today)).collect(),
+        rows: page.rows.iter().map(|r| row(r, &names, &clock)).collect(),
         q: q.q.clone().unwrap_or_default(),
         overdue: filter.overdue,
         years: select(years, &q.year),
@@ -226,6 +236,12 @@ async fn ledger(
             Urgency::code,
             Urgency::label,
             nonempty(&q.urgency).unwrap_or(""),
+        ),
+        lights: opts(
+            duban_domain::Light::ALL,
+            duban_domain::Light::code,
+            duban_domain::Light::label,
+            nonempty(&q.light).unwrap_or(""),
         ),
         sorts: select(
             vec![
@@ -252,9 +268,12 @@ async fn ledger(
     render(&view)
 }
 
-fn row(r: &LedgerRow, names: &Names, today: chrono::NaiveDate) -> Row {
+fn row(r: &LedgerRow, names: &Names, clock: &crate::view::Clock) -> Row {
     let t = &r.task;
+    let light = clock.light(t);
     Row {
+        light_code: light.code(),
+        light_label: light.label(),
         ledger_no: r.ledger_no.clone(),
         seq: t.seq,
         matter_id: t.matter_id.0,
@@ -264,12 +283,11 @@ fn row(r: &LedgerRow, names: &Names, today: chrono::NaiveDate) -> Row {
         leaders: names.users(&t.leaders),
         lead_unit: names.unit(t.lead_unit),
         coop_units: names.units(&t.coop_units),
-        deadline: cn_date(t.deadline),
+        deadline: crate::view::deadline_text(t),
         state_code: t.state.code(),
         state_label: t.state.label(),
         urgency_code: t.urgency.code(),
         urgency_label: t.urgency.label(),
-        overdue: t.is_overdue(today),
         source: r.source.label(),
     }
 }

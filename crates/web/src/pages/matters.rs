@@ -47,6 +47,7 @@ struct NewMatterView {
     urgencies: Vec<Opt>,
     leaders: Vec<Opt>,
     units: Vec<Opt>,
+    cadences: Vec<Opt>,
     today: String,
 }
 
@@ -97,6 +98,7 @@ async fn new_matter(
         urgencies: opts(Urgency::ALL, Urgency::code, Urgency::label, "normal"),
         leaders: names.area_leaders(),
         units: names.task_units(),
+        cadences: cadence_opts(),
         today: china_date(duban_store::now_ms())
             .format("%Y-%m-%d")
             .to_string(),
@@ -121,21 +123,64 @@ pub(crate) struct TaskFields {
     coop_units: Vec<i64>,
     #[serde(default)]
     task_urgency: String,
+    /// "N个工作日" instead of a date.
+    #[serde(default)]
+    workdays: String,
+    /// 特急 work: the hour on the deadline day.
+    #[serde(default)]
+    due_time: String,
+    #[serde(default)]
+    cadence: String,
 }
 
 impl TaskFields {
-    fn parse(&self) -> Result<NewTask, duban_domain::DomainError> {
+    /// The deadline as the domain reads it: a date, a date and time, or N个工作日.
+    fn deadline(&self) -> String {
+        let (n, time) = (self.workdays.trim(), self.due_time.trim());
+        if !n.is_empty() {
+            format!("{n}个工作日")
+        } else if !time.is_empty() && !self.deadline.trim().is_empty() {
+            format!("{}T{time}", self.deadline.trim())
+        } else {
+            self.deadline.clone()
+        }
+    }
+    fn parse(&self, cal: &duban_domain::Calendar) -> Result<NewTask, duban_domain::DomainError> {
+        let deadline = self.deadline();
         let raw = RawTask {
             content: &self.content,
             requirements: &self.requirements,
-            deadline: &self.deadline,
+            deadline: &deadline,
             leaders: self.leaders.clone(),
             lead_unit: self.lead_unit,
             coop_units: self.coop_units.clone(),
             urgency: &self.task_urgency,
+            cadence: &self.cadence,
         };
-        NewTask::parse(raw, china_date(duban_store::now_ms()))
+        NewTask::parse(raw, china_date(duban_store::now_ms()), cal)
     }
+}
+
+/// The cadences a form offers.
+pub(crate) fn cadence_opts() -> Vec<Opt> {
+    let mut v = vec![Opt {
+        value: String::new(),
+        label: "不设（到期报送办结报告）".into(),
+        selected: true,
+    }];
+    for (value, label) in [
+        ("weekly:1", "每周一报送进展"),
+        ("weekly:5", "每周五报送进展"),
+        ("monthly:25", "每月25日报送进展"),
+        ("workdays:10", "每10个工作日报送进展"),
+    ] {
+        v.push(Opt {
+            value: value.into(),
+            label: label.into(),
+            selected: false,
+        });
+    }
+    v
 }
 
 #[derive(Deserialize)]
@@ -172,7 +217,7 @@ async fn create_matter(
     let tasks = if m.task.content.trim().is_empty() {
         vec![]
     } else {
-        vec![m.task.parse()?]
+        vec![m.task.parse(&state.store.calendar().await?)?]
     };
     let id = state
         .store
@@ -281,6 +326,7 @@ struct MatterView {
     editable: bool,
     leaders: Vec<Opt>,
     units: Vec<Opt>,
+    cadences: Vec<Opt>,
     urgencies: Vec<Opt>,
     today: String,
     instructions: Vec<InstructionLine>,
@@ -351,7 +397,8 @@ async fn matter_page(
     let a = &user.actor;
     let v = state.store.matter_view(a, MatterId(id)).await?;
     let names = Names::load(&state).await?;
-    let today = china_date(duban_store::now_ms());
+    let clock = crate::view::Clock::load(&state).await?;
+    let today = clock.today;
     let m = &v.matter;
     let editable = duban_domain::can_edit_tasks(a, m).is_ok();
     let special_data = if m.kind == MatterKind::Special {
@@ -393,7 +440,7 @@ async fn matter_page(
         tasks: v
             .tasks
             .iter()
-            .map(|t| TaskLine::new(t, &names, today))
+            .map(|t| TaskLine::new(t, &names, &clock))
             .collect(),
         block: ActionBlock {
             url: format!("/matters/{id}/act"),
@@ -403,6 +450,7 @@ async fn matter_page(
         editable,
         leaders: names.area_leaders(),
         units: names.task_units(),
+        cadences: cadence_opts(),
         urgencies: opts(
             Urgency::ALL,
             Urgency::code,
@@ -590,7 +638,7 @@ async fn add_task(
     Path(id): Path<i64>,
     f: CsrfForm<AddTaskForm>,
 ) -> Result<Response, PageError> {
-    let task = f.form.task.parse()?;
+    let task = f.form.task.parse(&state.store.calendar().await?)?;
     state
         .store
         .add_task(

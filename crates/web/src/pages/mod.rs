@@ -4,6 +4,7 @@ mod admin;
 mod bulletins;
 pub(crate) mod ledger;
 pub(crate) mod matters;
+mod notices;
 pub(crate) mod special;
 pub(crate) mod tasks;
 
@@ -34,6 +35,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .merge(tasks::router(upload_limit))
         .merge(bulletins::router())
         .merge(special::router())
+        .merge(notices::router())
         .merge(admin::router())
 }
 
@@ -203,6 +205,8 @@ struct WorkRow {
     link: String,
     at: String,
     code: &'static str,
+    /// A task's light (code, label).
+    light: Option<(&'static str, &'static str)>,
 }
 
 struct DoneRow {
@@ -234,12 +238,17 @@ async fn work(
 ) -> Result<Response, PageError> {
     let nav = Nav::new(&state, &user, "work").await?;
     let tab = if q.tab == "done" { "done" } else { "todo" }.to_owned();
+    let clock = crate::view::Clock::load(&state).await?;
     let todo = state
         .store
         .todo(&user.actor, 200)
         .await?
         .into_iter()
         .map(|w| WorkRow {
+            light: w
+                .light
+                .map(|f| clock.light_of(&f))
+                .map(|l| (l.code(), l.label())),
             action: w.action.label(),
             code: w.action.code(),
             title: w.title,

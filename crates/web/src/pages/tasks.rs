@@ -6,7 +6,7 @@ use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use duban_domain::time::{china_date, cn_datetime};
+use duban_domain::time::cn_datetime;
 use duban_domain::{
     DomainError, ObjectRef, OfferedAction, Recipient, TaskCommand, TaskId, task_actions,
 };
@@ -25,6 +25,9 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/tasks/{id}", get(task_page))
         .route("/tasks/{id}/act", post(act))
         .route("/tasks/{id}/score", post(score))
+        .route("/tasks/{id}/urge", post(urge))
+        .route("/tasks/{id}/extension", post(extension))
+        .route("/tasks/{id}/cadence", post(cadence))
         .route(
             "/tasks/{id}/report",
             post(report).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
@@ -80,6 +83,44 @@ struct TaskView {
     score_sheet: Option<ScoreSheet>,
     /// Scores given so far (special inspections).
     scores: Vec<ScoreLine>,
+    /// 时限与反馈.
+    deadline: DeadlineBlock,
+}
+
+/// The deadline part of the task page: lights, required reports, urging, extensions.
+struct DeadlineBlock {
+    cadence: String,
+    cadence_opts: Vec<crate::view::Opt>,
+    due: Vec<DueLine>,
+    unsigned: bool,
+    missing: usize,
+    overdue: bool,
+    urges: u32,
+    suggest_listing: bool,
+    extensions: Vec<ExtensionLine>,
+    can_urge: bool,
+    can_set_cadence: bool,
+    can_request: bool,
+    can_decide: bool,
+    min_new: String,
+}
+
+struct DueLine {
+    due: String,
+    received: String,
+    status: &'static str,
+    code: &'static str,
+}
+
+struct ExtensionLine {
+    at: String,
+    who: String,
+    from: String,
+    to: String,
+    reason: String,
+    status_code: &'static str,
+    status: &'static str,
+    decision: String,
 }
 
 struct ScoreSheet {
@@ -112,7 +153,7 @@ async fn task_page(
     let a = &user.actor;
     let v = state.store.task_view(a, TaskId(id)).await?;
     let names = Names::load(&state).await?;
-    let today = china_date(duban_store::now_ms());
+    let clock = crate::view::Clock::load(&state).await?;
     let attachments = state.store.task_attachments(TaskId(id)).await?;
     let t = &v.task;
     let offered = task_actions(a, t, &v.context());
@@ -138,7 +179,7 @@ async fn task_page(
         matter_title: v.matter.title.clone(),
         ledger_no: v.matter.ledger_no(),
         notice_no: v.matter.notice_no.clone(),
-        t: TaskLine::new(t, &names, today),
+        t: TaskLine::new(t, &names, &clock),
         moments: vec![
             moment("立项", Some(t.registered_at)),
             moment("签收", t.received_at),
@@ -216,6 +257,7 @@ async fn task_page(
                 .map(|(i, s)| (i, s.name.clone(), duban_domain::points(s.max_tenths)))
                 .collect(),
         }),
+        deadline: deadline_block(&state, a, &v, &clock, &names).await?,
         scores: v
             .special
             .iter()
@@ -259,6 +301,183 @@ async fn act(
         )
         .await?;
     Ok(Redirect::to(&format!("/tasks/{id}?done={}", f.form.action)).into_response())
+}
+
+async fn deadline_block(
+    state: &AppState,
+    a: &duban_domain::Actor,
+    v: &duban_store::ledger::TaskView,
+    clock: &crate::view::Clock,
+    names: &Names,
+) -> Result<DeadlineBlock, PageError> {
+    let t = &v.task;
+    let settings = state.store.settings().await?;
+    let rules = duban_store::deadlines::rules_of(&settings);
+    let due = duban_domain::due_reports(t, t.cadence, &v.reports, clock.today, &clock.cal);
+    let sig = duban_domain::signals(t, &due, clock.now);
+    let history = state.store.extensions(t.id).await?;
+    let pending = history
+        .iter()
+        .find(|e| e.status == duban_domain::ExtensionStatus::Pending);
+    let offered = duban_domain::extension_actions(a, &v.matter, t, pending);
+    let mut cadence_opts = crate::pages::matters::cadence_opts();
+    let current = t.cadence.map(|c| c.code()).unwrap_or_default();
+    for o in cadence_opts.iter_mut() {
+        o.selected = o.value == current;
+    }
+    if let Some(c) = t.cadence
+        && !cadence_opts.iter().any(|o| o.selected)
+    {
+        cadence_opts.push(crate::view::Opt {
+            value: c.code(),
+            label: c.label(),
+            selected: true,
+        });
+    }
+    Ok(DeadlineBlock {
+        cadence: t
+            .cadence
+            .map(|c| c.label())
+            .unwrap_or_else(|| "不设（到期报送办结报告）".to_owned()),
+        cadence_opts,
+        due: due
+            .iter()
+            .map(|d| {
+                let (code, status) = match (d.received, d.missing, d.late) {
+                    (Some(_), _, true) => ("late", "逾期报送"),
+                    (Some(_), _, false) => ("on_time", "已报送"),
+                    (None, true, _) => ("red", "缺报"),
+                    (None, false, _) => ("green", "未到期"),
+                };
+                DueLine {
+                    due: duban_domain::time::cn_date(d.due),
+                    received: d.received.map(cn_datetime).unwrap_or_default(),
+                    status,
+                    code,
+                }
+            })
+            .collect(),
+        unsigned: sig.unsigned,
+        missing: sig.missing_reports,
+        overdue: sig.overdue,
+        urges: t.urges,
+        suggest_listing: duban_domain::suggests_listing(
+            t,
+            t.urges,
+            clock.today,
+            clock.now,
+            &clock.cal,
+            &rules,
+        ),
+        extensions: history
+            .iter()
+            .rev()
+            .map(|e| ExtensionLine {
+                at: cn_datetime(e.requested_at),
+                who: names.user(e.requested_by),
+                from: duban_domain::time::cn_date(e.old_deadline),
+                to: duban_domain::time::cn_date(e.new_deadline),
+                reason: e.reason.clone(),
+                status_code: e.status.code(),
+                status: e.status.label(),
+                decision: match (e.decided_by, &e.note) {
+                    (Some(u), Some(n)) => format!("{}：{n}", names.user(u)),
+                    _ => String::new(),
+                },
+            })
+            .collect(),
+        can_urge: duban_domain::urge(a, &v.matter, t, "（检查）").is_ok(),
+        can_set_cadence: a.has(duban_domain::Role::SupervisionOffice) && !t.is_done(),
+        can_request: offered.contains(&"request"),
+        can_decide: offered.contains(&"approve"),
+        min_new: (t.deadline + chrono::Duration::days(1))
+            .format("%Y-%m-%d")
+            .to_string(),
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct UrgeForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    text: String,
+}
+
+async fn urge(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: CsrfForm<UrgeForm>,
+) -> Result<Response, PageError> {
+    state
+        .store
+        .urge_task(
+            &f.user.actor,
+            TaskId(id),
+            f.form.version,
+            &f.form.text,
+            &f.ip.meta(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}?done=urge")).into_response())
+}
+
+/// An extension step as the form (or JSON) sends it: request (text, new_deadline), approve, refuse.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(crate) struct ExtensionForm {
+    #[serde(default)]
+    pub version: i64,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub new_deadline: Option<String>,
+}
+
+impl ExtensionForm {
+    pub fn command(&self) -> Result<duban_domain::ExtensionCommand, DomainError> {
+        duban_domain::ExtensionCommand::parse(
+            &self.action,
+            self.text.as_deref(),
+            self.new_deadline.as_deref(),
+        )
+    }
+}
+
+async fn extension(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: CsrfForm<ExtensionForm>,
+) -> Result<Response, PageError> {
+    let cmd = f.form.command()?;
+    state
+        .store
+        .act_on_extension(&f.user.actor, TaskId(id), f.form.version, cmd, &f.ip.meta())
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}?done=extension_{}", f.form.action)).into_response())
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(crate) struct CadenceForm {
+    #[serde(default)]
+    pub version: i64,
+    /// weekly:1 … weekly:5, monthly:1–28, workdays:1–60, or empty to clear
+    #[serde(default)]
+    pub cadence: String,
+}
+
+async fn cadence(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: CsrfForm<CadenceForm>,
+) -> Result<Response, PageError> {
+    let c = duban_domain::Cadence::parse(&f.form.cadence)?;
+    state
+        .store
+        .set_cadence(&f.user.actor, TaskId(id), f.form.version, c, &f.ip.meta())
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}?done=cadence")).into_response())
 }
 
 /// A department's scores: `points` and `remarks` in the order of its score sheet.
