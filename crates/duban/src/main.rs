@@ -44,6 +44,14 @@ enum Command {
         #[arg(long)]
         data_dir: Option<PathBuf>,
     },
+    /// A local mailbox for trying the email channel without a mail server: an SMTP server that
+    /// keeps every message as an .eml file (point DUBAN_SMTP_HOST/PORT at it, DUBAN_SMTP_TLS=none).
+    Mailbox {
+        #[arg(long, default_value = "127.0.0.1:2525")]
+        bind: String,
+        #[arg(long, default_value = "data/mailbox")]
+        dir: PathBuf,
+    },
     /// Administration.
     Admin {
         #[command(subcommand)]
@@ -143,6 +151,31 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             cfg.validate()?;
             serve(cfg, demo).await?;
+        }
+        Command::Mailbox { bind, dir } => {
+            let mb = duban_notify::mailbox::Mailbox::start(&bind, Some(dir.clone()))
+                .await
+                .with_context(|| format!("无法监听 {bind}"))?;
+            println!(
+                "本地邮箱已启动：smtp://{}，收到的邮件保存在 {}。
+请用 DUBAN_SMTP_HOST={} DUBAN_SMTP_PORT={} DUBAN_SMTP_TLS=none 启动督办系统。",
+                mb.addr,
+                dir.display(),
+                mb.addr.ip(),
+                mb.addr.port()
+            );
+            let mut seen = 0;
+            loop {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => break,
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                }
+                let mails = mb.mails();
+                for m in mails.iter().skip(seen) {
+                    println!("收到邮件：{} → {}", m.from, m.to.join(", "));
+                }
+                seen = mails.len();
+            }
         }
         Command::Admin {
             command:

@@ -8,6 +8,7 @@ mod config;
 mod email;
 mod error;
 mod http;
+pub mod mailbox;
 mod robot;
 mod sms;
 

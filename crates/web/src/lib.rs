@@ -8,7 +8,7 @@ mod documents;
 pub mod error;
 pub mod jobs;
 pub mod pages;
-mod view;
+pub(crate) mod view;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -293,3 +293,19 @@ impl Pages {
         (res.status(), res.text().await.expect("text"))
     }
 }
+
+/// Test access to an account's actor by its username.
+pub trait ActorByName {
+    fn actor_by_username(&self, username: &str) -> impl Future<Output = duban_domain::Actor>;
+}
+
+impl ActorByName for duban_store::Store {
+    async fn actor_by_username(&self, username: &str) -> duban_domain::Actor {
+        let (id, _, _) = self
+            .credentials(username)
+            .await
+            .expect("credentials")
+            .unwrap_or_else(|| panic!("user {username}"));
+        self.actor(id).await.expect("actor").expect("actor")
+    }
+}

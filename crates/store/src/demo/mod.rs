@@ -11,6 +11,7 @@ use duban_domain::{
 };
 
 mod ac;
+mod deadlines;
 
 use crate::org::{OrgSettings, UserInput};
 use crate::{Meta, Result, Store, StoreError, now_ms};
@@ -425,7 +426,8 @@ const MATTERS: [DemoMatter; 30] = [
         "党工委会议研究。",
         Urgency::Normal,
         Stage::Archived,
-        &[("开展项目资金绩效评价", "czs", "", "fgld1", 25)],
+        // Finished after its deadline: the ledger shows 逾期完成.
+        &[("开展项目资金绩效评价", "czs", "", "fgld1", -4)],
     ),
 ];
 
@@ -642,6 +644,7 @@ impl Store {
         }
         demo.seed_superior(today).await?;
         demo.seed_special(today).await?;
+        demo.seed_deadlines(today).await?;
         Ok(true)
     }
 }

@@ -106,14 +106,15 @@ pub struct LedgerRowBody {
 }
 
 impl LedgerRowBody {
-    pub fn new(r: &LedgerRow, today: NaiveDate) -> LedgerRowBody {
+    pub fn new(r: &LedgerRow, clock: &crate::view::Clock) -> LedgerRowBody {
+        let today = clock.today;
         LedgerRowBody {
             ledger_no: r.ledger_no.clone(),
             matter_id: r.task.matter_id.0,
             matter_title: r.matter_title.clone(),
             matter_state: r.matter_state.code().into(),
             source: r.source.code().into(),
-            task: TaskSummary::from(&r.task),
+            task: TaskSummary::lit(&r.task, clock),
             overdue: r.task.is_overdue(today),
             latest_report: r.latest_report.clone(),
         }
@@ -140,6 +141,23 @@ pub struct TaskSummary {
     pub reported_at: Option<String>,
     pub finished_at: Option<String>,
     pub closed_at: Option<String>,
+    /// 红黄绿灯: green / yellow / red / on_time / late (where the list computes it)
+    pub light: Option<String>,
+    /// 特急 work: due at this time of the deadline day (HH:MM, China time)
+    pub due_time: Option<String>,
+    /// 反馈频次, e.g. weekly:5
+    pub cadence: Option<String>,
+    /// 催办 so far
+    pub urges: u32,
+}
+
+impl TaskSummary {
+    pub fn lit(t: &Task, clock: &crate::view::Clock) -> Self {
+        TaskSummary {
+            light: Some(clock.light(t).code().into()),
+            ..TaskSummary::from(t)
+        }
+    }
 }
 
 impl From<&Task> for TaskSummary {
@@ -163,6 +181,10 @@ impl From<&Task> for TaskSummary {
             reported_at: t.reported_at.map(at),
             finished_at: t.finished_at.map(at),
             closed_at: t.closed_at.map(at),
+            light: None,
+            due_time: t.due_time.map(|h| h.format("%H:%M").to_string()),
+            cadence: t.cadence.map(|c| c.code()),
+            urges: t.urges,
         }
     }
 }
@@ -462,6 +484,27 @@ pub struct TaskBody {
     pub receipts: Vec<ReceiptBody>,
     pub reports: Vec<ReportBody>,
     pub actions: Vec<OfferedBody>,
+    /// 时限与反馈: required reports, signals, urging, extension history
+    pub deadline: Option<DeadlineBody>,
+}
+
+/// The deadline side of a task.
+#[derive(Serialize, ToSchema)]
+pub struct DeadlineBody {
+    /// {due, received, missing, late} per required report
+    #[schema(value_type = Vec<Object>)]
+    pub due_reports: Vec<duban_domain::DueReport>,
+    /// {unsigned, missing_reports, overdue}
+    #[schema(value_type = Object)]
+    pub signals: duban_domain::Signals,
+    /// The escalation ladder suggests 挂牌督办
+    pub suggest_listing: bool,
+    /// The deadline history: every 延期申请 and its decision
+    #[schema(value_type = Vec<Object>)]
+    pub extensions: Vec<duban_domain::Extension>,
+    /// request / approve / refuse, as the caller may now
+    pub extension_actions: Vec<String>,
+    pub can_urge: bool,
 }
 
 impl TaskBody {
@@ -470,6 +513,7 @@ impl TaskBody {
             matter_id: v.matter.id.0,
             matter_title: v.matter.title.clone(),
             ledger_no: v.matter.ledger_no(),
+            deadline: None,
             task: TaskSummary::from(&v.task),
             receipts: v
                 .receipts

@@ -1,6 +1,7 @@
 //! The JSON API (`/api/v1`): the same store and domain as the pages, bearer-token sessions, errors
 //! as `{code, message}`, and its OpenAPI document at `/api/v1/openapi.json`.
 
+mod deadlines;
 pub(crate) mod dto;
 mod special;
 
@@ -54,6 +55,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/bulletins/{id}/actions", post(bulletin_action))
         .route("/bulletins/{id}/issue.docx", get(issue_docx))
         .merge(special::router())
+        .merge(deadlines::router())
         .fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -72,10 +74,14 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
     paths(create_session, end_session, me, work, ledger, units, users, create_matter, matter, add_task, matter_action, task, task_action, task_report, attachment, create_bulletin, bulletin, edit_bulletin, bulletin_action, notice_docx, archive_zip, issue_docx,
         special::create_superior, special::inspection_action, special::plan_docx, special::score, special::applications, special::create_application,
         special::application, special::update_application, special::application_action, special::application_docx, special::launch, special::plan,
-        special::add_plan_item, special::burden),
+        special::add_plan_item, special::burden,
+        deadlines::urge, deadlines::extension, deadlines::cadence, deadlines::notifications, deadlines::read, deadlines::channels,
+        deadlines::set_channel, deadlines::calendar, deadlines::import_calendar),
     components(schemas(ErrorBody, LoginBody, TokenBody, MeBody, WorkItemBody, LedgerBody, LedgerRowBody, UnitBody, UserBody, NewMatterBody, NewTaskBody, CreatedBody, MatterBody, TaskBody, ActionBody, OfferedBody, ReceiptBody, ReportBody, AttachmentBody, StepBody, InstructionBody, BulletinSummary, NewBulletinBody, BulletinBody, EditBulletinBody, BulletinActionBody, ReportUploadForm,
         InspectionBody, special::ApplicationBody, crate::pages::matters::SuperiorForm, crate::pages::special::ApplicationForm,
-        crate::pages::special::AppActForm, crate::pages::special::LaunchForm, crate::pages::special::PlanForm, crate::pages::tasks::ScoreForm)),
+        crate::pages::special::AppActForm, crate::pages::special::LaunchForm, crate::pages::special::PlanForm, crate::pages::tasks::ScoreForm,
+        DeadlineBody, deadlines::UrgeBody, crate::pages::tasks::ExtensionForm, crate::pages::tasks::CadenceForm, deadlines::NotificationsBody,
+        deadlines::ReadBody, deadlines::ChannelBody, deadlines::CalendarImport)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -200,14 +206,14 @@ async fn ledger(
             q.limit.unwrap_or(50),
         )
         .await?;
-    let today = china_date(duban_store::now_ms());
+    let clock = crate::view::Clock::load(&state).await?;
     Ok(Json(LedgerBody {
         total: page.total,
         next: page.next,
         rows: page
             .rows
             .iter()
-            .map(|r| LedgerRowBody::new(r, today))
+            .map(|r| LedgerRowBody::new(r, &clock))
             .collect(),
     }))
 }
@@ -317,6 +323,12 @@ pub(super) async fn matter(
         .instructions(ObjectRef::Matter(MatterId(id)))
         .await?;
     let mut body = MatterBody::new(&v, actions, timeline, instructions);
+    let clock = crate::view::Clock::load(&state).await?;
+    body.tasks = v
+        .tasks
+        .iter()
+        .map(|t| TaskSummary::lit(t, &clock))
+        .collect();
     if let Some(d) = state.store.special_view(&u.actor, MatterId(id)).await? {
         let ctx = duban_domain::InspectionContext {
             tasks: &v.tasks,
@@ -384,7 +396,11 @@ pub(super) async fn task(
     let v = state.store.task_view(&u.actor, TaskId(id)).await?;
     let actions = task_actions(&u.actor, &v.task, &v.context());
     let attachments = state.store.task_attachments(TaskId(id)).await?;
-    Ok(Json(TaskBody::new(&v, actions, attachments)))
+    let clock = crate::view::Clock::load(&state).await?;
+    let mut body = TaskBody::new(&v, actions, attachments);
+    body.task = TaskSummary::lit(&v.task, &clock);
+    body.deadline = Some(deadlines::deadline_body(&state, &u.actor, &v, &clock).await?);
+    Ok(Json(body))
 }
 
 /// A step on a task: sign (签收), report / report_final (报送), confirm (确认办结), return_report (退回), close (销号).

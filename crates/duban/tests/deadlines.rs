@@ -1,0 +1,473 @@
+//! Deadlines that drive the work, through the API and the background jobs, on a fresh database
+//! (SQLite, or PostgreSQL with DUBAN_TEST_POSTGRES): 催办, 延期申请, reminders with a moved
+//! clock, deliveries to a real local SMTP mailbox and HTTP receiver with retries, and three
+//! instances sharing the jobs so that every reminder and delivery happens once.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::TimeZone;
+use common::*;
+use duban_notify::mailbox::Mailbox;
+use duban_notify::{Config, Notifier, SmtpConfig, SmtpTls};
+use duban_web::jobs::Jobs;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// A local HTTP receiver that records every body and fails the first `fail_first` requests.
+#[derive(Clone)]
+struct Receiver {
+    url: String,
+    bodies: Arc<Mutex<Vec<Value>>>,
+}
+
+async fn receiver(fail_first: usize) -> Receiver {
+    let bodies: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let seen = Arc::new(Mutex::new(0usize));
+    let (b, s) = (bodies.clone(), seen.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(v): axum::Json<Value>| {
+            let (b, s) = (b.clone(), s.clone());
+            async move {
+                let n = {
+                    let mut s = s.lock().expect("lock");
+                    *s += 1;
+                    *s
+                };
+                if n <= fail_first {
+                    return StatusCode::INTERNAL_SERVER_ERROR;
+                }
+                b.lock().expect("lock").push(v);
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("serve");
+    });
+    Receiver {
+        url: format!("http://{addr}/hook"),
+        bodies,
+    }
+}
+
+fn jobs(store: duban_store::Store, mailbox: &Mailbox, me: &str) -> Jobs {
+    let notifier = Notifier::new(Config {
+        smtp: Some(SmtpConfig {
+            host: mailbox.addr.ip().to_string(),
+            port: Some(mailbox.addr.port()),
+            tls: SmtpTls::None,
+            username: None,
+            password: None,
+            from: "张范街道督查督办 <duban@zhangfan.test>".into(),
+        }),
+        sms: None,
+        timeout_secs: 5,
+    })
+    .expect("notifier");
+    Jobs {
+        store,
+        notifier: Some(notifier),
+        me: me.into(),
+        public_url: "http://duban.test".into(),
+    }
+}
+
+/// 9:00 China time on a day.
+fn nine(d: chrono::NaiveDate) -> i64 {
+    duban_domain::time::china()
+        .from_local_datetime(&d.and_hms_opt(9, 0, 0).expect("time"))
+        .single()
+        .expect("moment")
+        .timestamp_millis()
+}
+
+fn decode(mail: &str) -> String {
+    // Subjects are RFC 2047 words; bodies base64 or plain: the test looks for ASCII markers and
+    // decodes what it can.
+    let mut out = mail.to_owned();
+    for word in mail
+        .split("=?utf-8?b?")
+        .skip(1)
+        .chain(mail.split("=?UTF-8?B?").skip(1))
+    {
+        if let Some(end) = word.find("?=") {
+            use base64::Engine;
+            if let Ok(b) = base64::engine::general_purpose::STANDARD.decode(&word[..end]) {
+                out.push_str(&String::from_utf8_lossy(&b));
+            }
+        }
+    }
+    out
+}
+
+/// Registers, approves and dispatches a Local matter with one task for 经济发展办 (leader
+/// fgld1), due in `deadline`; both sign. Returns the task id.
+async fn dispatched_task(app: &App, deadline: &str) -> i64 {
+    let office = app.login("dcb").await;
+    let jjfz = office.id_of("/api/v1/units", "name", "经济发展办").await;
+    let fgld1 = office.id_of("/api/v1/users", "username", "fgld1").await;
+    let (s, v) = office
+        .post(
+            "/api/v1/matters",
+            json!({
+                "title": "年底前完成重点项目入库",
+                "source": "cadre_meeting",
+                "source_date": deadline_day(0),
+                "source_text": "科级干部例会要求年底前完成重点项目入库。",
+                "tasks": [{"content": "完成重点项目入库申报", "requirements": "按时报送", "deadline": deadline,
+                           "leaders": [fgld1], "lead_unit": jjfz, "cadence": "weekly:5"}]
+            }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().expect("id");
+    office.matter_act(id, "submit", "").await;
+    app.login("shuji").await.matter_act(id, "approve", "").await;
+    let m = office.matter_act(id, "issue_notice", "").await;
+    let t = m["tasks"][0]["id"].as_i64().expect("task");
+    app.login("jjfz").await.task_act(t, "sign", "").await;
+    app.login("fgld1").await.task_act(t, "sign", "").await;
+    t
+}
+
+fn deadline_day(days: i64) -> String {
+    deadline(days)
+}
+
+async fn put(api: &Api, path: &str, body: Value) -> (StatusCode, Value) {
+    let res = api
+        .http
+        .put(format!("{}{path}", api.base))
+        .bearer_auth(&api.token)
+        .json(&body)
+        .send()
+        .await
+        .expect("put");
+    let s = res.status();
+    (s, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn urging_extensions_reminders_and_deliveries_with_a_moved_clock() {
+    let app = spawn_app().await;
+    let mailbox = Mailbox::start("127.0.0.1:0", None).await.expect("mailbox");
+    let hook = receiver(1).await;
+    let jjfz = app.login("jjfz").await;
+    let fgld1 = app.login("fgld1").await;
+    let office = app.login("dcb").await;
+
+    // Users choose their channels; bad addresses are refused by name.
+    let (s, v) = put(
+        &jjfz,
+        "/api/v1/me/channels",
+        json!({"channel": "email", "address": "not-an-address"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["message"].as_str().unwrap_or("").starts_with("通知地址"),
+        "{v}"
+    );
+    let (s, _) = put(
+        &jjfz,
+        "/api/v1/me/channels",
+        json!({"channel": "email", "address": "chuwei@zhangfan.test"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = put(
+        &fgld1,
+        "/api/v1/me/channels",
+        json!({"channel": "webhook", "address": hook.url}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+
+    // "3个工作日" on the working-day calendar.
+    let t = dispatched_task(&app, "3个工作日").await;
+    let task = office.task(t).await;
+    let cal = app.store.calendar().await.expect("calendar");
+    let today = duban_domain::time::china_date(duban_store::now_ms());
+    let due = cal.add_workdays(today, 3);
+    assert_eq!(task["task"]["deadline"], due.format("%Y-%m-%d").to_string());
+    assert_eq!(task["task"]["cadence"], "weekly:5");
+    assert!(
+        ["green", "yellow"].contains(&task["task"]["light"].as_str().unwrap_or("")),
+        "{task}"
+    );
+
+    // The assignment reached the unit by email and the leader's robot (after one 500, retried).
+    let job = jobs(app.store.clone(), &mailbox, "a");
+    let now = duban_store::now_ms();
+    let first = job.tick(now).await.expect("tick");
+    assert!(first.sent >= 1 && first.retried == 1, "{first:?}");
+    let mails = mailbox.mails();
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.to == ["chuwei@zhangfan.test"] && decode(&m.data).contains("签收")),
+        "{mails:?}"
+    );
+    assert!(hook.bodies.lock().expect("lock").is_empty());
+    // Too early for the retry; after the backoff it goes.
+    let again = job.tick(now + 1_000).await.expect("tick");
+    assert_eq!(again.sent, 0, "{again:?}");
+    let later = job.tick(now + 61_000).await.expect("tick");
+    assert_eq!(later.sent, 1, "{later:?}");
+    let got = hook.bodies.lock().expect("lock").clone();
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0]["title"].as_str().unwrap_or("").contains("签收"),
+        "{got:?}"
+    );
+    assert!(
+        got[0]["link"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("http://duban.test/tasks/"),
+        "{got:?}"
+    );
+
+    // 催办: only the office; recorded, counted and delivered.
+    let version = office.task(t).await["task"]["version"].clone();
+    let (s, _) = jjfz
+        .post(
+            &format!("/api/v1/tasks/{t}/urge"),
+            json!({"version": version, "text": "快"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let v = office
+        .ok(
+            &format!("/api/v1/tasks/{t}/urge"),
+            json!({"version": version, "text": "请于周五前报送办结报告。"}),
+        )
+        .await;
+    assert_eq!(v["task"]["urges"], 1);
+    let (_, inbox) = jjfz.get("/api/v1/notifications").await;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|n| n["kind"] == "task.urge"),
+        "{inbox}"
+    );
+    assert!(inbox["unread"].as_i64().unwrap_or(0) >= 2);
+    job.tick(now + 62_000).await.expect("tick");
+    assert!(
+        mailbox
+            .mails()
+            .iter()
+            .any(|m| decode(&m.data).contains("催办"))
+    );
+
+    // 延期申请: the unit asks; another unit may not; the leader refuses once, then approves.
+    let version = office.task(t).await["task"]["version"].clone();
+    let wanted = cal.add_workdays(due, 10).format("%Y-%m-%d").to_string();
+    let csgl = app.login("csgl").await;
+    let (s, _) = csgl
+        .post(
+            &format!("/api/v1/tasks/{t}/extension"),
+            json!({"version": version, "action": "request", "text": "x", "new_deadline": wanted}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) = jjfz
+        .post(
+            &format!("/api/v1/tasks/{t}/extension"),
+            json!({"version": version, "action": "request", "text": "", "new_deadline": wanted}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let v = jjfz
+        .ok(&format!("/api/v1/tasks/{t}/extension"), json!({"version": version, "action": "request", "text": "需等待区级审批。", "new_deadline": wanted}))
+        .await;
+    assert_eq!(v["deadline"]["extensions"][0]["status"], "pending");
+    assert!(fgld1.has_todo("decide_extension", "task", t).await);
+    let (s, _) = jjfz
+        .post(
+            &format!("/api/v1/tasks/{t}/extension"),
+            json!({"version": v["task"]["version"], "action": "approve"}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "a unit does not approve its own extension"
+    );
+    let v = fgld1
+        .ok(&format!("/api/v1/tasks/{t}/extension"), json!({"version": v["task"]["version"], "action": "refuse", "text": "请按原时限完成。"}))
+        .await;
+    assert_eq!(v["task"]["deadline"], due.format("%Y-%m-%d").to_string());
+    let v = jjfz
+        .ok(&format!("/api/v1/tasks/{t}/extension"), json!({"version": v["task"]["version"], "action": "request", "text": "区级审批已受理，需顺延。", "new_deadline": wanted}))
+        .await;
+    let v = fgld1
+        .ok(
+            &format!("/api/v1/tasks/{t}/extension"),
+            json!({"version": v["task"]["version"], "action": "approve", "text": "同意。"}),
+        )
+        .await;
+    assert_eq!(
+        v["task"]["deadline"], wanted,
+        "the figures use the approved deadline"
+    );
+    let history = v["deadline"]["extensions"].as_array().expect("history");
+    assert_eq!(
+        history
+            .iter()
+            .map(|e| e["status"].as_str().unwrap_or(""))
+            .collect::<Vec<_>>(),
+        ["refused", "approved"]
+    );
+
+    // Reminders: the clock moves to the working day before the new deadline, then past it.
+    let new_due = chrono::NaiveDate::parse_from_str(&wanted, "%Y-%m-%d").expect("date");
+    let mut before = new_due - chrono::Duration::days(1);
+    while !cal.is_workday(before) {
+        before -= chrono::Duration::days(1);
+    }
+    let t1 = nine(before);
+    let tick = job.tick(t1).await.expect("tick");
+    assert!(tick.ran_reminders, "{tick:?}");
+    let soon = |items: &Value, kind: &str| {
+        items["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter(|n| n["kind"] == kind && n["link"] == format!("/tasks/{t}"))
+            .count()
+    };
+    let (_, inbox) = jjfz.get("/api/v1/notifications").await;
+    assert_eq!(soon(&inbox, "due_soon"), 1, "{inbox}");
+    // The same day again: the lease holds, and after it the reminder is not repeated.
+    assert!(!job.tick(t1 + 60_000).await.expect("tick").ran_reminders);
+    let after_lease = job.tick(t1 + 6 * 60_000).await.expect("tick");
+    assert!(after_lease.ran_reminders);
+    let (_, inbox) = jjfz.get("/api/v1/notifications").await;
+    assert_eq!(soon(&inbox, "due_soon"), 1, "reminded once a day");
+    // Overdue: the unit and the leader hear of it; the task is red.
+    let late = cal.add_workdays(new_due, 1);
+    job.tick(nine(late)).await.expect("tick");
+    let (_, inbox) = jjfz.get("/api/v1/notifications").await;
+    assert_eq!(soon(&inbox, "overdue"), 1, "{inbox}");
+    let (_, lead) = fgld1.get("/api/v1/notifications").await;
+    assert_eq!(soon(&lead, "overdue"), 1, "{lead}");
+
+    // The delivery log is the admins'.
+    let admin = app.store.actor_by_username("admin").await;
+    let log = app
+        .store
+        .deliveries(&admin, None, 100)
+        .await
+        .expect("deliveries");
+    assert!(
+        log.iter().any(|d| d.status == "sent" && d.attempts == 2),
+        "the retried one"
+    );
+    let unit = app.store.actor_by_username("jjfz").await;
+    assert!(app.store.deliveries(&unit, None, 10).await.is_err());
+}
+
+#[tokio::test]
+async fn three_instances_share_the_jobs_and_deliver_each_notification_once() {
+    let url = duban_store::testing::fresh_url("jobs").await;
+    let first = duban_store::Store::connect(&url).await.expect("store");
+    let hash = duban_web::auth::hash_password(PASSWORD).expect("hash");
+    first.seed_demo(&hash).await.expect("demo");
+    let others = [
+        duban_store::Store::connect(&url).await.expect("store"),
+        duban_store::Store::connect(&url).await.expect("store"),
+    ];
+    let mailbox = Mailbox::start("127.0.0.1:0", None).await.expect("mailbox");
+    // Every unit head and leader reads email; then the office urges every open task.
+    let meta = duban_store::Meta::system();
+    let mut people = Vec::new();
+    for u in first.users().await.expect("users") {
+        if !u.active || u.roles.iter().any(|r| r.is_admin_role()) {
+            continue;
+        }
+        let a = first.actor(u.id).await.expect("actor").expect("actor");
+        first
+            .set_user_channel(
+                &a,
+                "email",
+                &format!("{}@zhangfan.test", u.username),
+                None,
+                &meta,
+            )
+            .await
+            .expect("channel");
+        people.push(u.username);
+    }
+    let office = first.actor_by_username("dcb").await;
+    let f = duban_store::ledger::LedgerFilter {
+        state: Some(duban_domain::TaskState::InProgress),
+        ..Default::default()
+    };
+    let open = first
+        .ledger(
+            &office,
+            &f,
+            duban_store::ledger::LedgerSort::Ledger,
+            None,
+            20,
+        )
+        .await
+        .expect("ledger")
+        .rows;
+    assert!(open.len() >= 3, "the demo has tasks in progress");
+    for r in &open {
+        first
+            .urge_task(&office, r.task.id, r.task.version, "请抓紧办理。", &meta)
+            .await
+            .expect("urge");
+    }
+    let admin = first.actor_by_username("admin").await;
+    let pending = first
+        .deliveries(&admin, None, 500)
+        .await
+        .expect("log")
+        .iter()
+        .filter(|d| d.status == "pending")
+        .count();
+    assert!(pending >= open.len(), "{pending}");
+
+    // Three instances tick at the same moment.
+    let now = duban_store::now_ms();
+    let (a, b, c) = (
+        jobs(first.clone(), &mailbox, "one"),
+        jobs(others[0].clone(), &mailbox, "two"),
+        jobs(others[1].clone(), &mailbox, "three"),
+    );
+    let (ra, rb, rc) = tokio::join!(a.tick(now), b.tick(now), c.tick(now));
+    let (ra, rb, rc) = (ra.expect("one"), rb.expect("two"), rc.expect("three"));
+    assert_eq!(
+        [ra.ran_reminders, rb.ran_reminders, rc.ran_reminders]
+            .iter()
+            .filter(|r| **r)
+            .count(),
+        1,
+        "one instance runs the reminders: {ra:?} {rb:?} {rc:?}"
+    );
+    assert_eq!(ra.sent + rb.sent + rc.sent, pending, "{ra:?} {rb:?} {rc:?}");
+    let mails = mailbox.mails();
+    assert_eq!(mails.len(), pending, "each delivery sent once");
+    let log = first.deliveries(&admin, None, 500).await.expect("log");
+    assert!(
+        log.iter().all(|d| d.status == "sent" && d.attempts == 1),
+        "{log:?}"
+    );
+    // Nothing is left for anyone.
+    let (ra, rb) = tokio::join!(a.tick(now + 1), b.tick(now + 1));
+    assert_eq!(ra.expect("one").sent + rb.expect("two").sent, 0);
+    assert!(!people.is_empty());
+}

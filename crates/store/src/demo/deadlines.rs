@@ -1,0 +1,84 @@
+//! The demo's deadline machinery: a feedback cadence, urgings, a pending extension request and
+//! the reminders the office's system sent on the last working day, so lights, 缺报, 催办 and
+//! 消息 are alive on first start.
+
+use chrono::{NaiveDate, TimeZone};
+use duban_domain::{Cadence, ExtensionCommand, Light, TaskId};
+
+use super::Demo;
+use crate::Result;
+use crate::ledger::{LedgerFilter, LedgerSort};
+
+impl Demo {
+    async fn first_task(&self, light: Light) -> Result<Option<duban_domain::Task>> {
+        let office = self.actor("dcb").await?;
+        let f = LedgerFilter {
+            light: Some(light),
+            ..Default::default()
+        };
+        let page = self
+            .store
+            .ledger(&office, &f, LedgerSort::Deadline, None, 50)
+            .await?;
+        Ok(page
+            .rows
+            .into_iter()
+            .map(|r| r.task)
+            .find(|t| t.state == duban_domain::TaskState::InProgress))
+    }
+
+    async fn version(&self, id: TaskId) -> Result<i64> {
+        let office = self.actor("dcb").await?;
+        Ok(self.store.task_view(&office, id).await?.task.version)
+    }
+
+    pub(super) async fn seed_deadlines(&self, today: NaiveDate) -> Result<()> {
+        let office = self.actor("dcb").await?;
+        // A long task reports every Friday.
+        if let Some(t) = self.first_task(Light::Green).await? {
+            let v = self.version(t.id).await?;
+            self.store
+                .set_cadence(&office, t.id, v, Some(Cadence::Weekly(5)), &self.meta)
+                .await?;
+        }
+        // An overdue task urged twice: one more and the ladder suggests 挂牌督办.
+        if let Some(t) = self.first_task(Light::Red).await? {
+            for text in [
+                "该任务已超过落实时限，请抓紧办理并报送落实情况。",
+                "请于明日下班前报送办结报告，逾期将提请挂牌督办。",
+            ] {
+                let v = self.version(t.id).await?;
+                self.store
+                    .urge_task(&office, t.id, v, text, &self.meta)
+                    .await?;
+            }
+        }
+        // A unit asks for more time; its responsible leader has it in the inbox.
+        if let Some(t) = self.first_task(Light::Yellow).await? {
+            let unit = self.head_of(t.lead_unit)?;
+            let a = self.actor(unit).await?;
+            let v = self.version(t.id).await?;
+            let cmd = ExtensionCommand::Request {
+                reason: "涉及多个部门协调，需待区级审批后方能完成。".into(),
+                new_deadline: t.deadline + chrono::Duration::days(14),
+            };
+            self.store
+                .act_on_extension(&a, t.id, v, cmd, &self.meta)
+                .await?;
+        }
+        // The reminders the system sent at 9:00 on the last working day.
+        let cal = self.store.calendar().await?;
+        let mut day = today - chrono::Duration::days(1);
+        while !cal.is_workday(day) {
+            day -= chrono::Duration::days(1);
+        }
+        let nine = duban_domain::time::china()
+            .from_local_datetime(&day.and_hms_opt(9, 0, 0).unwrap_or_default())
+            .single()
+            .map(|t| t.timestamp_millis())
+            .unwrap_or_else(crate::now_ms);
+        let rules = crate::deadlines::rules_of(&self.store.settings().await?);
+        self.store.send_reminders(nine, &rules).await?;
+        Ok(())
+    }
+}
