@@ -34,6 +34,23 @@ impl Demo {
 
     pub(super) async fn seed_deadlines(&self, today: NaiveDate) -> Result<()> {
         let office = self.actor("dcb").await?;
+        // Leaders, the office and the unit heads read email at <账户>@zhangfan.demo: with
+        // `duban mailbox` and DUBAN_SMTP_HOST set, their reminders and urgings arrive there.
+        for (username, _) in self.users.clone() {
+            if ["admin", "anquan", "shenji", "jgw"].contains(&username.as_str()) {
+                continue;
+            }
+            let a = self.actor(&username).await?;
+            self.store
+                .set_user_channel(
+                    &a,
+                    "email",
+                    &format!("{username}@zhangfan.demo"),
+                    None,
+                    &self.meta,
+                )
+                .await?;
+        }
         // A long task reports every Friday.
         if let Some(t) = self.first_task(Light::Green).await? {
             let v = self.version(t.id).await?;
