@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod deadline;
 pub mod error;
+pub mod figures;
 pub mod ids;
 pub mod input;
 pub mod matter;
@@ -16,6 +17,7 @@ pub mod time;
 pub use calendar::*;
 pub use deadline::*;
 pub use error::DomainError;
+pub use figures::*;
 pub use ids::*;
 pub use matter::*;
 pub use org::*;

@@ -471,3 +471,27 @@ async fn three_instances_share_the_jobs_and_deliver_each_notification_once() {
     assert_eq!(ra.expect("one").sent + rb.expect("two").sent, 0);
     assert!(!people.is_empty());
 }
+
+#[tokio::test]
+async fn the_dashboard_is_drawn_from_the_demo_for_leaders_only() {
+    let app = spawn_app().await;
+    let leader = Pages::login(&app, "shuji").await;
+    let (s, html) = leader.get("/dashboard").await;
+    assert_eq!(s, StatusCode::OK);
+    for part in [
+        "领导驾驶舱",
+        "按期办结率",
+        "<svg",
+        "unit-ranking",
+        "/ledger?light=red",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    // The ranking's numbers come from the demo's own tasks.
+    assert!(html.contains("/ledger?unit="), "units are ranked");
+    let (s, _) = leader.get("/dashboard?period=2026-13").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let unit = Pages::login(&app, "jjfz").await;
+    let (s, _) = unit.get("/dashboard").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

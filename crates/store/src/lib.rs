@@ -6,6 +6,7 @@ pub mod blobs;
 mod db;
 pub mod deadlines;
 pub mod demo;
+pub mod figures;
 pub mod inbox;
 pub mod ledger;
 pub mod org;

@@ -4,6 +4,7 @@
 pub mod api;
 mod assets;
 pub mod auth;
+mod charts;
 mod documents;
 pub mod error;
 pub mod jobs;

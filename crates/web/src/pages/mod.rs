@@ -2,6 +2,7 @@
 
 mod admin;
 mod bulletins;
+mod dashboard;
 pub(crate) mod ledger;
 pub(crate) mod matters;
 mod notices;
@@ -36,6 +37,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .merge(bulletins::router())
         .merge(special::router())
         .merge(notices::router())
+        .merge(dashboard::router())
         .merge(admin::router())
 }
 
