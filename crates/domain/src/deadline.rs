@@ -620,6 +620,8 @@ pub fn deadline_action_label(code: &str) -> Option<&'static str> {
         "extension_request" => "申请延期",
         "extension_approve" => "同意延期",
         "extension_refuse" => "不同意延期",
+        "listing_list" => "挂牌督办",
+        "listing_lift" => "核查后摘牌",
         _ => return None,
     })
 }
@@ -633,4 +635,92 @@ pub fn parse_due_time(raw: &str) -> Result<Option<NaiveTime>, DomainError> {
     NaiveTime::parse_from_str(t, "%H:%M")
         .map(Some)
         .map_err(|_| DomainError::invalid("时限（时刻）", "请按 17:30 格式填写"))
+}
+
+// ───────────────────────────── 挂牌督办 ─────────────────────────────
+
+/// What is listed: a task, or a unit as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ListedObject {
+    Task(crate::TaskId),
+    Unit(crate::UnitId),
+}
+
+impl ListedObject {
+    pub fn kind(self) -> &'static str {
+        match self {
+            ListedObject::Task(_) => "task",
+            ListedObject::Unit(_) => "unit",
+        }
+    }
+    pub fn id(self) -> i64 {
+        match self {
+            ListedObject::Task(t) => t.0,
+            ListedObject::Unit(u) => u.0,
+        }
+    }
+}
+
+/// 挂牌督办 of a task or a unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing {
+    pub id: i64,
+    pub object: ListedObject,
+    pub reason: String,
+    /// 整改时限
+    pub rectify_by: NaiveDate,
+    pub listed_by: UserId,
+    pub listed_at: Millis,
+    pub lifted_by: Option<UserId>,
+    pub lifted_at: Option<Millis>,
+    /// 核查意见 on lifting.
+    pub lift_note: Option<String>,
+}
+
+impl Listing {
+    pub fn is_open(&self) -> bool {
+        self.lifted_at.is_none()
+    }
+}
+
+/// Who lists and lifts: the office, the supervision leader and the principal leaders.
+pub fn can_list(actor: &Actor) -> bool {
+    actor.has(Role::SupervisionOffice)
+        || actor.has(Role::SupervisionLeader)
+        || actor.has(Role::PrincipalLeader)
+}
+
+/// 挂牌: a reason and a rectification deadline; not twice at once.
+pub fn list(
+    actor: &Actor,
+    open: Option<&Listing>,
+    reason: &str,
+    rectify_by: &str,
+    today: NaiveDate,
+) -> Result<(String, NaiveDate), DomainError> {
+    if !can_list(actor) {
+        return Err(DomainError::forbidden("挂牌督办由考核督查办或街道领导决定"));
+    }
+    if open.is_some() {
+        return Err(DomainError::state("已在挂牌督办中"));
+    }
+    let reason = required_text("挂牌理由", reason, TEXT_MAX)?;
+    let by = crate::input::date("整改时限", rectify_by)?;
+    if by < today {
+        return Err(DomainError::invalid("整改时限", "不能早于今天"));
+    }
+    Ok((reason, by))
+}
+
+/// 摘牌: only after verification (核查意见 required).
+pub fn lift(actor: &Actor, open: Option<&Listing>, note: &str) -> Result<String, DomainError> {
+    if !can_list(actor) {
+        return Err(DomainError::forbidden(
+            "摘牌由考核督查办或街道领导核查后决定",
+        ));
+    }
+    if open.is_none() {
+        return Err(DomainError::state("没有挂牌督办"));
+    }
+    required_text("核查意见", note, TEXT_MAX)
 }

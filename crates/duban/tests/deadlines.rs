@@ -495,3 +495,98 @@ async fn the_dashboard_is_drawn_from_the_demo_for_leaders_only() {
     let (s, _) = unit.get("/dashboard").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn listing_marks_a_task_and_a_unit_everywhere_until_lifted_after_verification() {
+    let app = spawn_app().await;
+    let t = dispatched_task(&app, "5个工作日").await;
+    let office = app.login("dcb").await;
+    let jjfz = app.login("jjfz").await;
+    let path = format!("/api/v1/tasks/{t}/listing");
+    let (s, _) = jjfz
+        .post(
+            &path,
+            json!({"action": "list", "text": "x", "rectify_by": deadline(5)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a unit does not list itself");
+    let (s, v) = office
+        .post(
+            &path,
+            json!({"action": "list", "text": "屡催不办。", "rectify_by": deadline(-1)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(
+        v["message"].as_str().unwrap_or("").starts_with("整改时限"),
+        "{v}"
+    );
+    office
+        .ok(
+            &path,
+            json!({"action": "list", "text": "屡催不办。", "rectify_by": deadline(5)}),
+        )
+        .await;
+    let (s, _) = office
+        .post(
+            &path,
+            json!({"action": "list", "text": "再挂", "rectify_by": deadline(5)}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "not listed twice at once");
+    // The mark shows in the ledger, on the task page and on the dashboard; the unit was told.
+    let pages = Pages::login(&app, "dcb").await;
+    let (_, html) = pages.get("/ledger?q=重点项目入库").await;
+    assert!(html.contains("挂牌督办"), "ledger");
+    let (_, html) = pages.get(&format!("/tasks/{t}")).await;
+    assert!(html.contains("id=\"listed\""), "task page");
+    let (_, html) = pages.get("/dashboard").await;
+    assert!(html.contains("屡催不办"), "dashboard");
+    let (_, inbox) = jjfz.get("/api/v1/notifications").await;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|n| n["kind"] == "listing.list")
+    );
+    // Lifted only with a verification note.
+    let (s, _) = office
+        .post(&path, json!({"action": "lift", "text": ""}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    office
+        .ok(
+            &path,
+            json!({"action": "lift", "text": "经核查已整改到位。"}),
+        )
+        .await;
+    let (_, open) = office.get("/api/v1/listings").await;
+    assert!(
+        !open
+            .as_array()
+            .expect("open")
+            .iter()
+            .any(|l| l["object"]["Task"] == t),
+        "{open}"
+    );
+    let (_, html) = pages.get(&format!("/tasks/{t}")).await;
+    assert!(!html.contains("id=\"listed\"") && html.contains("经核查已整改到位"));
+    // A unit as a whole.
+    let unit = office.id_of("/api/v1/units", "name", "城市管理办").await;
+    let v = office
+        .ok(
+            &format!("/api/v1/units/{unit}/listing"),
+            json!({"action": "list", "text": "环境整治考核排名末位。", "rectify_by": deadline(10)}),
+        )
+        .await;
+    assert!(
+        v.as_array()
+            .expect("open")
+            .iter()
+            .any(|l| l["object"]["Unit"] == unit),
+        "{v}"
+    );
+    let (_, html) = pages.get(&format!("/ledger?unit={unit}")).await;
+    assert!(html.contains("挂牌督办"), "the unit's tasks carry the mark");
+}

@@ -1054,3 +1054,193 @@ impl Store {
         Ok(())
     }
 }
+
+// ───────────────────────────── 挂牌督办 ─────────────────────────────
+
+const LISTING_COLS: &str = "id, object_type, object_id, reason, rectify_by, listed_by, listed_at, lifted_by, lifted_at, lift_note";
+
+fn listing_row(r: &AnyRow) -> Result<duban_domain::Listing> {
+    let kind: String = r.try_get(1)?;
+    let id: i64 = r.try_get(2)?;
+    Ok(duban_domain::Listing {
+        id: r.try_get(0)?,
+        object: if kind == "unit" {
+            duban_domain::ListedObject::Unit(UnitId(id))
+        } else {
+            duban_domain::ListedObject::Task(TaskId(id))
+        },
+        reason: r.try_get(3)?,
+        rectify_by: date_of(&r.try_get::<String, _>(4)?)?,
+        listed_by: UserId(r.try_get(5)?),
+        listed_at: r.try_get(6)?,
+        lifted_by: r.try_get::<Option<i64>, _>(7)?.map(UserId),
+        lifted_at: r.try_get(8)?,
+        lift_note: r.try_get(9)?,
+    })
+}
+
+/// The open listings among these tasks and units (for list pages, in one query).
+#[derive(Debug, Clone, Default)]
+pub struct OpenListings {
+    pub tasks: Vec<TaskId>,
+    pub units: Vec<UnitId>,
+}
+
+impl OpenListings {
+    pub fn task(&self, t: TaskId) -> bool {
+        self.tasks.contains(&t)
+    }
+    pub fn unit(&self, u: UnitId) -> bool {
+        self.units.contains(&u)
+    }
+}
+
+impl Store {
+    /// A task's or unit's listings, newest first.
+    pub async fn listings(
+        &self,
+        object: duban_domain::ListedObject,
+    ) -> Result<Vec<duban_domain::Listing>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {LISTING_COLS} FROM listings WHERE object_type = $1 AND object_id = $2 ORDER BY id DESC"
+        ))
+        .bind(object.kind())
+        .bind(object.id())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(listing_row).collect()
+    }
+
+    /// Every open listing (the dashboard's list, the ledger's marks).
+    pub async fn open_listings(&self) -> Result<Vec<duban_domain::Listing>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {LISTING_COLS} FROM listings WHERE lifted_at IS NULL ORDER BY id DESC LIMIT 500"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(listing_row).collect()
+    }
+
+    /// Which of these tasks and units are listed now.
+    pub async fn listed_among(&self, tasks: &[TaskId], units: &[UnitId]) -> Result<OpenListings> {
+        let mut out = OpenListings::default();
+        for (kind, ids) in [
+            ("task", tasks.iter().map(|t| t.0).collect::<Vec<_>>()),
+            ("unit", units.iter().map(|u| u.0).collect::<Vec<_>>()),
+        ] {
+            if ids.is_empty() {
+                continue;
+            }
+            let sql = format!(
+                "SELECT object_id FROM listings WHERE lifted_at IS NULL AND object_type = $1 AND object_id IN ({})",
+                crate::ledger::placeholders(ids.len(), 1)
+            );
+            let mut q = sqlx::query(&sql).bind(kind);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let id: i64 = r.try_get(0)?;
+                if kind == "task" {
+                    out.tasks.push(TaskId(id));
+                } else {
+                    out.units.push(UnitId(id));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// 挂牌督办 (and, with `lift`, 摘牌 after verification): recorded in the timeline, the unit told.
+    pub async fn set_listing(
+        &self,
+        actor: &Actor,
+        object: duban_domain::ListedObject,
+        lift: bool,
+        text: &str,
+        rectify_by: &str,
+        meta: &Meta,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let now = now_ms();
+        let today = china_date(now);
+        let open = sqlx::query(&format!(
+            "SELECT {LISTING_COLS} FROM listings WHERE object_type = $1 AND object_id = $2 AND lifted_at IS NULL"
+        ))
+        .bind(object.kind())
+        .bind(object.id())
+        .fetch_optional(&mut *tx)
+        .await?
+        .as_ref()
+        .map(listing_row)
+        .transpose()?;
+        // The object, its name, its unit and (for a task) its matter.
+        let (name, unit, matter) = match object {
+            duban_domain::ListedObject::Task(t) => {
+                let v = task_view(&mut tx, t)
+                    .await?
+                    .ok_or_else(|| DomainError::not_found("督办任务"))?;
+                (
+                    short(&v.task.content),
+                    v.task.lead_unit,
+                    Some(v.matter.id.0),
+                )
+            }
+            duban_domain::ListedObject::Unit(u) => {
+                let n: String = sqlx::query("SELECT name FROM units WHERE id = $1")
+                    .bind(u.0)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| DomainError::not_found("单位"))?
+                    .try_get(0)?;
+                (n, u, None)
+            }
+        };
+        let (action, summary) = if lift {
+            let note = duban_domain::lift(actor, open.as_ref(), text)?;
+            let id = open.as_ref().map(|l| l.id).unwrap_or_default();
+            sqlx::query(
+                "UPDATE listings SET lifted_by = $1, lifted_at = $2, lift_note = $3 WHERE id = $4 AND lifted_at IS NULL",
+            )
+            .bind(actor.user_id.0)
+            .bind(now)
+            .bind(&note)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            ("listing.lift", format!("核查后摘牌：{note}"))
+        } else {
+            let (reason, by) = duban_domain::list(actor, open.as_ref(), text, rectify_by, today)?;
+            sqlx::query(
+                "INSERT INTO listings (object_type, object_id, reason, rectify_by, listed_by, listed_at) VALUES ($1,$2,$3,$4,$5,$6)",
+            )
+            .bind(object.kind())
+            .bind(object.id())
+            .bind(&reason)
+            .bind(day(by))
+            .bind(actor.user_id.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            (
+                "listing.list",
+                format!("挂牌督办（整改时限{}）：{reason}", cn_date(by)),
+            )
+        };
+        let notice = Notice {
+            kind: action,
+            title: format!("{}：{name}", if lift { "摘牌" } else { "挂牌督办" }),
+            body: summary.clone(),
+            link: match object {
+                duban_domain::ListedObject::Task(t) => format!("/tasks/{}", t.0),
+                duban_domain::ListedObject::Unit(_) => "/notifications".to_owned(),
+            },
+        };
+        notify_assignees(&mut tx, &[Assignee::Unit(unit)], &notice, now).await?;
+        let mut a = AuditEntry::by(Some(actor), action, object.kind(), object.id(), summary);
+        a.matter_id = matter;
+        append(&mut tx, a, meta, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

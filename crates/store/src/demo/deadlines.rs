@@ -70,6 +70,47 @@ impl Demo {
                     .await?;
             }
         }
+        // The most overdue task and one unit are listed (挂牌督办) until verified.
+        let reds = self
+            .store
+            .ledger(
+                &office,
+                &LedgerFilter {
+                    light: Some(Light::Red),
+                    ..Default::default()
+                },
+                LedgerSort::Deadline,
+                None,
+                5,
+            )
+            .await?
+            .rows;
+        if let Some(r) = reds.last() {
+            self.store
+                .set_listing(
+                    &office,
+                    duban_domain::ListedObject::Task(r.task.id),
+                    false,
+                    "多次催办仍未报送落实情况，影响全街道工作进度。",
+                    &(today + chrono::Duration::days(7))
+                        .format("%Y-%m-%d")
+                        .to_string(),
+                    &self.meta,
+                )
+                .await?;
+        }
+        self.store
+            .set_listing(
+                &office,
+                duban_domain::ListedObject::Unit(self.unit("czs")?),
+                false,
+                "预算执行进度连续两月滞后，督查通报点名。",
+                &(today + chrono::Duration::days(15))
+                    .format("%Y-%m-%d")
+                    .to_string(),
+                &self.meta,
+            )
+            .await?;
         // A unit asks for more time; its responsible leader has it in the inbox.
         if let Some(t) = self.first_task(Light::Yellow).await? {
             let unit = self.head_of(t.lead_unit)?;

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use super::{ApiJson, ApiResult, DeadlineBody, TaskBody};
 use crate::AppState;
 use crate::auth::{ApiUser, ClientIp};
-use crate::pages::tasks::{CadenceForm, ExtensionForm};
+use crate::pages::tasks::{CadenceForm, ExtensionForm, ListingForm};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -23,6 +23,9 @@ pub fn router() -> Router<AppState> {
         .route("/notifications/read", post(read))
         .route("/me/channels", get(channels).put(set_channel))
         .route("/calendar", get(calendar).post(import_calendar))
+        .route("/tasks/{id}/listing", post(task_listing))
+        .route("/units/{id}/listing", post(unit_listing))
+        .route("/listings", get(listings))
 }
 
 /// The deadline side of a task as `actor` sees it.
@@ -253,4 +256,59 @@ pub(super) async fn import_calendar(
         .set_calendar_days(&u.actor, &days, &ip.meta())
         .await?;
     Ok(StatusCode::CREATED)
+}
+
+/// 挂牌督办 (action list: text = reason, rectify_by) or 摘牌 after verification (action lift: text = 核查意见) of a task.
+#[utoipa::path(post, path = "/api/v1/tasks/{id}/listing", params(("id" = i64, Path)), request_body = ListingForm,
+    responses((status = 200, body = TaskBody), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub(super) async fn task_listing(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    ip: ClientIp,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ListingForm>,
+) -> ApiResult<Json<TaskBody>> {
+    state.store.task_view(&u.actor, TaskId(id)).await?;
+    b.apply(
+        &state,
+        &u.actor,
+        duban_domain::ListedObject::Task(TaskId(id)),
+        &ip.meta(),
+    )
+    .await?;
+    super::task(State(state), ApiUser(u), Path(id)).await
+}
+
+/// 挂牌督办 or 摘牌 of a unit as a whole.
+#[utoipa::path(post, path = "/api/v1/units/{id}/listing", params(("id" = i64, Path)), request_body = ListingForm,
+    responses((status = 200, body = [Object]), (status = 403, body = crate::error::ErrorBody)))]
+pub(super) async fn unit_listing(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+    ip: ClientIp,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ListingForm>,
+) -> ApiResult<Json<Vec<duban_domain::Listing>>> {
+    b.apply(
+        &state,
+        &u.actor,
+        duban_domain::ListedObject::Unit(duban_domain::UnitId(id)),
+        &ip.meta(),
+    )
+    .await?;
+    listings(State(state), ApiUser(u)).await
+}
+
+/// Everything listed now (挂牌督办).
+#[utoipa::path(get, path = "/api/v1/listings", responses((status = 200, body = [Object])))]
+pub(super) async fn listings(
+    State(state): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> ApiResult<Json<Vec<duban_domain::Listing>>> {
+    if !u.actor.sees_all_matters() {
+        return Err(
+            duban_domain::DomainError::forbidden("挂牌督办清单供街道领导和考核督查办查阅").into(),
+        );
+    }
+    Ok(Json(state.store.open_listings().await?))
 }

@@ -76,12 +76,13 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         special::application, special::update_application, special::application_action, special::application_docx, special::launch, special::plan,
         special::add_plan_item, special::burden,
         deadlines::urge, deadlines::extension, deadlines::cadence, deadlines::notifications, deadlines::read, deadlines::channels,
-        deadlines::set_channel, deadlines::calendar, deadlines::import_calendar),
+        deadlines::set_channel, deadlines::calendar, deadlines::import_calendar, deadlines::task_listing, deadlines::unit_listing,
+        deadlines::listings),
     components(schemas(ErrorBody, LoginBody, TokenBody, MeBody, WorkItemBody, LedgerBody, LedgerRowBody, UnitBody, UserBody, NewMatterBody, NewTaskBody, CreatedBody, MatterBody, TaskBody, ActionBody, OfferedBody, ReceiptBody, ReportBody, AttachmentBody, StepBody, InstructionBody, BulletinSummary, NewBulletinBody, BulletinBody, EditBulletinBody, BulletinActionBody, ReportUploadForm,
         InspectionBody, special::ApplicationBody, crate::pages::matters::SuperiorForm, crate::pages::special::ApplicationForm,
         crate::pages::special::AppActForm, crate::pages::special::LaunchForm, crate::pages::special::PlanForm, crate::pages::tasks::ScoreForm,
         DeadlineBody, deadlines::UrgeBody, crate::pages::tasks::ExtensionForm, crate::pages::tasks::CadenceForm, deadlines::NotificationsBody,
-        deadlines::ReadBody, deadlines::ChannelBody, deadlines::CalendarImport)),
+        deadlines::ReadBody, deadlines::ChannelBody, deadlines::CalendarImport, crate::pages::tasks::ListingForm)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -73,6 +73,11 @@ struct View {
     units: Vec<Row>,
     kinds: Vec<Row>,
     leaders: Vec<Row>,
+    /// 挂牌督办 now: (what, link, reason and deadline, listed at, unit id to lift for units).
+    listings: Vec<(String, String, String, String, Option<i64>)>,
+    can_list: bool,
+    unit_opts: Vec<crate::view::Opt>,
+    today: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -80,6 +85,8 @@ struct PeriodQuery {
     /// 2026, 2026-Q4 or 2026-12 (this year by default)
     #[serde(default)]
     period: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
 }
 
 async fn dashboard(
@@ -181,8 +188,43 @@ async fn dashboard(
             })
             .collect::<Vec<_>>(),
     );
+    let mut listing_lines = Vec::new();
+    for l in state.store.open_listings().await? {
+        let what = format!(
+            "{}（整改时限{}）",
+            l.reason,
+            duban_domain::time::cn_date(l.rectify_by)
+        );
+        let at = duban_domain::time::cn_datetime(l.listed_at);
+        match l.object {
+            duban_domain::ListedObject::Task(t) => {
+                let title = state
+                    .store
+                    .task_view(a, t)
+                    .await
+                    .map(|v| v.task.content)
+                    .unwrap_or_else(|_| format!("任务{}", t.0));
+                listing_lines.push((title, format!("/tasks/{}", t.0), what, at, None));
+            }
+            duban_domain::ListedObject::Unit(u) => listing_lines.push((
+                format!("单位：{}", names.unit(u)),
+                format!("/ledger?unit={}", u.0),
+                what,
+                at,
+                Some(u.0),
+            )),
+        }
+    }
     render(&View {
-        nav: Nav::new(&state, &user, "dashboard").await?,
+        listings: listing_lines,
+        can_list: duban_domain::can_list(a),
+        unit_opts: names.task_units(),
+        today: today.format("%Y-%m-%d").to_string(),
+        nav: Nav::new(&state, &user, "dashboard")
+            .await?
+            .with_done(&crate::view::Done {
+                done: q.done.clone(),
+            }),
         period_label: period.label(),
         period: period.code(),
         states: states

@@ -139,6 +139,8 @@ struct Row {
     light_code: &'static str,
     light_label: &'static str,
     source: &'static str,
+    /// 挂牌督办 (the task or its lead unit).
+    listed: bool,
 }
 
 #[derive(Template)]
@@ -213,7 +215,19 @@ async fn ledger(
             .map(|c| format!("/ledger?{base}&after={}", percent_encode(&c, b""))),
         first_link: nonempty(&q.after).map(|_| format!("/ledger?{base}")),
         export_link: format!("/ledger/export.xlsx?{base}"),
-        rows: page.rows.iter().map(|r| row(r, &names, &clock)).collect(),
+        rows: {
+            let tasks: Vec<_> = page.rows.iter().map(|r| r.task.id).collect();
+            let units: Vec<_> = page.rows.iter().map(|r| r.task.lead_unit).collect();
+            let listed = state.store.listed_among(&tasks, &units).await?;
+            page.rows
+                .iter()
+                .map(|r| {
+                    let mut x = row(r, &names, &clock);
+                    x.listed = listed.task(r.task.id) || listed.unit(r.task.lead_unit);
+                    x
+                })
+                .collect()
+        },
         q: q.q.clone().unwrap_or_default(),
         overdue: filter.overdue,
         years: select(years, &q.year),
@@ -289,6 +303,7 @@ fn row(r: &LedgerRow, names: &Names, clock: &crate::view::Clock) -> Row {
         urgency_code: t.urgency.code(),
         urgency_label: t.urgency.label(),
         source: r.source.label(),
+        listed: false,
     }
 }
 

@@ -28,6 +28,9 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/tasks/{id}/urge", post(urge))
         .route("/tasks/{id}/extension", post(extension))
         .route("/tasks/{id}/cadence", post(cadence))
+        .route("/tasks/{id}/listing", post(task_listing))
+        .route("/units/{id}/listing", post(unit_listing))
+        .route("/units/listing", post(new_unit_listing))
         .route(
             "/tasks/{id}/report",
             post(report).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
@@ -103,6 +106,12 @@ struct DeadlineBlock {
     can_request: bool,
     can_decide: bool,
     min_new: String,
+    /// 挂牌督办: the open listing of the task (or of its lead unit), the history, and what may be done.
+    listed: Option<String>,
+    unit_listed: Option<String>,
+    listings: Vec<(String, String, String)>,
+    can_list: bool,
+    today: String,
 }
 
 struct DueLine {
@@ -320,6 +329,25 @@ async fn deadline_block(
         .iter()
         .find(|e| e.status == duban_domain::ExtensionStatus::Pending);
     let offered = duban_domain::extension_actions(a, &v.matter, t, pending);
+    let history_listings = state
+        .store
+        .listings(duban_domain::ListedObject::Task(t.id))
+        .await?;
+    let describe = |l: &duban_domain::Listing| {
+        format!(
+            "{}（整改时限{}）",
+            l.reason,
+            duban_domain::time::cn_date(l.rectify_by)
+        )
+    };
+    let listed = history_listings.iter().find(|l| l.is_open()).map(describe);
+    let unit_listed = state
+        .store
+        .listings(duban_domain::ListedObject::Unit(t.lead_unit))
+        .await?
+        .iter()
+        .find(|l| l.is_open())
+        .map(describe);
     let mut cadence_opts = crate::pages::matters::cadence_opts();
     let current = t.cadence.map(|c| c.code()).unwrap_or_default();
     for o in cadence_opts.iter_mut() {
@@ -393,7 +421,128 @@ async fn deadline_block(
         min_new: (t.deadline + chrono::Duration::days(1))
             .format("%Y-%m-%d")
             .to_string(),
+        listings: history_listings
+            .iter()
+            .map(|l| {
+                (
+                    cn_datetime(l.listed_at),
+                    describe(l),
+                    match (l.lifted_at, &l.lift_note) {
+                        (Some(at), Some(n)) => format!("{} 摘牌：{n}", cn_datetime(at)),
+                        _ => "挂牌中".to_owned(),
+                    },
+                )
+            })
+            .collect(),
+        listed,
+        unit_listed,
+        can_list: duban_domain::can_list(a) && !v.task.is_done(),
+        today: clock.today.format("%Y-%m-%d").to_string(),
     })
+}
+
+/// 挂牌督办 / 摘牌 as the form (or JSON) sends it.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub(crate) struct ListingForm {
+    /// list or lift
+    #[serde(default)]
+    pub action: String,
+    /// 挂牌理由 (list) or 核查意见 (lift)
+    #[serde(default)]
+    pub text: String,
+    /// 整改时限 (list), YYYY-MM-DD
+    #[serde(default)]
+    pub rectify_by: String,
+}
+
+impl ListingForm {
+    pub async fn apply(
+        &self,
+        state: &AppState,
+        actor: &duban_domain::Actor,
+        object: duban_domain::ListedObject,
+        meta: &duban_store::Meta,
+    ) -> Result<(), duban_store::StoreError> {
+        let lift = match self.action.as_str() {
+            "list" => false,
+            "lift" => true,
+            other => {
+                return Err(DomainError::invalid("操作", format!("未知操作“{other}”")).into());
+            }
+        };
+        state
+            .store
+            .set_listing(actor, object, lift, &self.text, &self.rectify_by, meta)
+            .await
+    }
+}
+
+async fn task_listing(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: CsrfForm<ListingForm>,
+) -> Result<Response, PageError> {
+    state.store.task_view(&f.user.actor, TaskId(id)).await?;
+    f.form
+        .apply(
+            &state,
+            &f.user.actor,
+            duban_domain::ListedObject::Task(TaskId(id)),
+            &f.ip.meta(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}?done=listing_{}", f.form.action)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct UnitListingForm {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    rectify_by: String,
+}
+
+async fn new_unit_listing(
+    State(state): State<AppState>,
+    f: CsrfForm<UnitListingForm>,
+) -> Result<Response, PageError> {
+    let unit: i64 = f
+        .form
+        .unit
+        .trim()
+        .parse()
+        .map_err(|_| DomainError::invalid("单位", "请选择单位"))?;
+    let form = ListingForm {
+        action: "list".into(),
+        text: f.form.text.clone(),
+        rectify_by: f.form.rectify_by.clone(),
+    };
+    form.apply(
+        &state,
+        &f.user.actor,
+        duban_domain::ListedObject::Unit(duban_domain::UnitId(unit)),
+        &f.ip.meta(),
+    )
+    .await?;
+    Ok(Redirect::to("/dashboard?done=listing_list").into_response())
+}
+
+async fn unit_listing(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: CsrfForm<ListingForm>,
+) -> Result<Response, PageError> {
+    f.form
+        .apply(
+            &state,
+            &f.user.actor,
+            duban_domain::ListedObject::Unit(duban_domain::UnitId(id)),
+            &f.ip.meta(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/dashboard?done=listing_{}", f.form.action)).into_response())
 }
 
 #[derive(serde::Deserialize)]
