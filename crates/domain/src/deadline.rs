@@ -622,6 +622,9 @@ pub fn deadline_action_label(code: &str) -> Option<&'static str> {
         "extension_refuse" => "不同意延期",
         "listing_list" => "挂牌督办",
         "listing_lift" => "核查后摘牌",
+        "accountability" => "记录问责",
+        "refer" => "移送纪工委",
+        "acknowledge" => "受理",
         _ => return None,
     })
 }

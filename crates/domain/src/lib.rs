@@ -1,6 +1,7 @@
 //! Duban's domain: the supervision ledger (督查工作台账), its matters and tasks, the procedures
 //! of the notice as state machines, and who may do what. Pure: no database, no HTTP.
 
+pub mod accountability;
 pub mod calendar;
 pub mod deadline;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod procedure;
 pub mod special;
 pub mod time;
 
+pub use accountability::*;
 pub use calendar::*;
 pub use deadline::*;
 pub use error::DomainError;

@@ -590,3 +590,152 @@ async fn listing_marks_a_task_and_a_unit_everywhere_until_lifted_after_verificat
     let (_, html) = pages.get(&format!("/ledger?unit={unit}")).await;
     assert!(html.contains("挂牌督办"), "the unit's tasks carry the mark");
 }
+
+#[tokio::test]
+async fn accountability_and_a_referral_reach_the_discipline_committee_as_one_package() {
+    let app = spawn_app().await;
+    let t = dispatched_task(&app, "5个工作日").await;
+    let office = app.login("dcb").await;
+    let version = office.task(t).await["task"]["version"].clone();
+    office
+        .ok(
+            &format!("/api/v1/tasks/{t}/urge"),
+            json!({"version": version, "text": "请立即报送。"}),
+        )
+        .await;
+    let (s, _) = app
+        .login("jjfz")
+        .await
+        .report(t, "report", "正在推进。", vec![])
+        .await;
+    assert!(s.is_success());
+    let pages = Pages::login(&app, "dcb").await;
+    let (_, html) = pages.get(&format!("/tasks/{t}")).await;
+    let csrf = csrf_of(&html);
+    let jjfz_unit = office.id_of("/api/v1/units", "name", "经济发展办").await;
+    let today = deadline(0);
+    let target = format!("unit:{jjfz_unit}");
+    // Bad input names the field; then the record is kept and shown.
+    let (s, html) = pages
+        .post(
+            &format!("/tasks/{t}/accountability"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("target", target.as_str()),
+                ("kind", "perfunctory"),
+                ("facts", ""),
+                ("decision", "约谈"),
+                ("decided_on", today.as_str()),
+                ("decided_by", "街道党工委"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("问责事实"));
+    let (s, _) = pages
+        .post(
+            &format!("/tasks/{t}/accountability"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("target", target.as_str()),
+                ("kind", "perfunctory"),
+                ("facts", "两次催办后仍未报送办结报告。"),
+                ("decision", "约谈提醒"),
+                ("decided_on", today.as_str()),
+                ("decided_by", "街道党工委"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, html) = pages.get(&format!("/tasks/{t}")).await;
+    assert!(
+        html.contains("经济发展办（敷衍塞责）"),
+        "the record shows on the task"
+    );
+    // A unit may not record or refer.
+    let unit = Pages::login(&app, "jjfz").await;
+    let (_, uhtml) = unit.get(&format!("/tasks/{t}")).await;
+    let (s, _) = unit
+        .post(
+            &format!("/tasks/{t}/refer"),
+            &[("_csrf", csrf_of(&uhtml).as_str()), ("text", "x")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = pages
+        .post(
+            &format!("/tasks/{t}/refer"),
+            &[("_csrf", csrf.as_str()), ("text", "屡催不办，涉嫌失职。")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = pages
+        .post(
+            &format!("/tasks/{t}/refer"),
+            &[("_csrf", csrf.as_str()), ("text", "再次移送")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "not twice while pending");
+
+    // The committee: notified, sees the referral and its package, acknowledges; not the ledger.
+    let jgw = Pages::login(&app, "jgw").await;
+    let (s, html) = jgw.get("/referrals").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("屡催不办，涉嫌失职"));
+    let rid: i64 = html
+        .split("/referrals/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("referral id");
+    let (s, _) = jgw.get(&format!("/tasks/{t}")).await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "the committee sees what is referred, not the ledger"
+    );
+    let res = jgw
+        .http
+        .get(format!("{}/referrals/{rid}/package.zip", jgw.base))
+        .send()
+        .await
+        .expect("zip");
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.expect("bytes").to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    for part in [
+        "00-移送说明",
+        "01-办理过程",
+        "02-催办和提醒记录",
+        "03-落实情况",
+        "04-退回和领导意见",
+        "05-问责记录",
+    ] {
+        assert!(
+            names.iter().any(|n| n.contains(part)),
+            "{part} in {names:?}"
+        );
+    }
+    let urges = names
+        .iter()
+        .find(|n| n.contains("02-催办"))
+        .expect("urges")
+        .clone();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(&urges).expect("entry"), &mut text)
+        .expect("read");
+    assert!(text.contains("请立即报送"), "{text}");
+    let (_, html) = jgw.get(&format!("/referrals/{rid}")).await;
+    let (s, _) = jgw
+        .post(
+            &format!("/referrals/{rid}/acknowledge"),
+            &[("_csrf", csrf_of(&html).as_str()), ("text", "已受理。")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, html) = jgw.get(&format!("/referrals/{rid}")).await;
+    assert!(html.contains("受理：已受理"), "acknowledged");
+    let (s, _) = unit.get("/referrals").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

@@ -1,6 +1,7 @@
 //! Duban's storage: one implementation over SQLite (default) and PostgreSQL, chosen once from the
 //! database URL. Every state change goes through `procedure` in one transaction with its audit record.
 
+pub mod accountability;
 pub mod audit;
 pub mod blobs;
 mod db;

@@ -882,3 +882,139 @@ pub fn ledger_line(r: &LedgerRow, names: &Names, today: NaiveDate) -> duban_docs
             .join("；"),
     }
 }
+
+/// One 问责 record as a line.
+pub fn accountability_line(a: &duban_domain::Accountability, names: &Names) -> String {
+    let who = match a.target {
+        duban_domain::AccountTarget::Unit(u) => names.unit(u),
+        duban_domain::AccountTarget::Person(p) => names.user(p),
+    };
+    format!(
+        "{}（{}）：{}。{}由{}决定：{}",
+        who,
+        a.kind.label(),
+        a.facts,
+        cn_date(a.decided_on),
+        a.decided_by,
+        a.decision
+    )
+}
+
+/// The package the discipline committee receives for a referral: the timeline (the audit
+/// trail of the task and its matter), urgings, every report (returned ones too), returns and
+/// leaders' words, accountability records and the attachments, with an index.
+pub async fn referral_zip(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    meta: &Meta,
+) -> Result<(String, Vec<u8>), StoreError> {
+    let p = state.store.referral_package(actor, id).await?;
+    let names = Names::load(state).await?;
+    let t = &p.task.task;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut text = format!(
+        "移送纪工委材料（第{id}号）\n\n督查事项：{} {}\n任务：{}\n牵头单位：{}\n责任领导：{}\n落实时限：{}\n移送理由：{}\n移送时间：{}\n",
+        p.task.matter.ledger_no(),
+        p.task.matter.title,
+        t.content,
+        names.unit(t.lead_unit),
+        names.users(&t.leaders),
+        cn_date(t.deadline),
+        p.referral.reason,
+        cn_datetime(p.referral.created_at)
+    );
+    if let Some(at) = p.referral.acknowledged_at {
+        text.push_str(&format!("受理：{}\n", cn_datetime(at)));
+    }
+    files.push(("00-移送说明.txt".into(), text.into_bytes()));
+    let mut trail = String::from("办理过程（审计记录，按时间顺序）\n\n");
+    let mut urges = String::from("催办记录\n\n");
+    for r in &p.trail {
+        let line = format!(
+            "{}　{}　{}　[{}#{}，记录{}，IP {}]\n",
+            cn_datetime(r.at),
+            r.actor_name,
+            r.summary,
+            r.action,
+            r.object_id,
+            r.id,
+            r.ip
+        );
+        if r.action == "task.urge" || r.action == "task.remind" {
+            urges.push_str(&line);
+        }
+        trail.push_str(&line);
+    }
+    files.push(("01-办理过程.txt".into(), trail.into_bytes()));
+    files.push(("02-催办和提醒记录.txt".into(), urges.into_bytes()));
+    let mut reports = String::from("落实情况（含被退回的）\n\n");
+    for r in &p.task.reports {
+        reports.push_str(&format!(
+            "[{}] {}　{}　{}　{}\n{}\n{}\n\n",
+            if r.is_final {
+                "办结报告"
+            } else {
+                "进展报告"
+            },
+            names.unit(r.unit_id),
+            names.user(r.author_id),
+            cn_datetime(r.submitted_at),
+            r.status.label(),
+            r.body,
+            r.decision_note
+                .as_ref()
+                .map(|n| format!("意见：{n}"))
+                .unwrap_or_default()
+        ));
+    }
+    files.push(("03-落实情况.txt".into(), reports.into_bytes()));
+    let mut words = String::from("退回和领导意见\n\n");
+    for (kind, body, who, at) in &p.instructions {
+        words.push_str(&format!(
+            "{}　{}　{}\n{body}\n\n",
+            match kind.as_str() {
+                "return" => "退回",
+                "approve" => "批示同意",
+                "review" => "审阅意见",
+                _ => "批示",
+            },
+            who,
+            cn_datetime(*at)
+        ));
+    }
+    files.push(("04-退回和领导意见.txt".into(), words.into_bytes()));
+    let mut acc = String::from("问责记录\n\n");
+    for a in &p.accountability {
+        acc.push_str(&accountability_line(a, &names));
+        acc.push('\n');
+    }
+    files.push(("05-问责记录.txt".into(), acc.into_bytes()));
+    for a in state.store.task_attachments(t.id).await? {
+        let bytes = tokio::fs::read(blobs::blob_path(&state.config.blob_dir, &a.sha256)).await?;
+        files.push((format!("06-附件/{}-{}", a.id, a.name), bytes));
+    }
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let root = format!("移送纪工委材料-{id}");
+    for (name, bytes) in &files {
+        zip.start_file(format!("{root}/{name}"), options)
+            .map_err(|e| StoreError::Config(format!("打包失败：{e}")))?;
+        zip.write_all(bytes)?;
+    }
+    let bytes = zip
+        .finish()
+        .map_err(|e| StoreError::Config(format!("打包失败：{e}")))?
+        .into_inner();
+    let mut e = AuditEntry::by(
+        Some(actor),
+        "referral.download",
+        "task",
+        t.id.0,
+        format!("下载移送纪工委材料（第{id}号，{}个文件）", files.len()),
+    );
+    e.matter_id = Some(p.task.matter.id.0);
+    state.store.audit(e, meta).await?;
+    Ok((format!("{root}.zip"), bytes))
+}

@@ -26,6 +26,8 @@ pub struct Nav {
     pub sees_all: bool,
     /// May see 部门专项督查 (applications): departments, leaders, the office.
     pub special: bool,
+    /// May read referrals to the discipline committee.
+    pub referrals: bool,
     pub admin: bool,
     pub audit: bool,
     pub css: String,
@@ -61,6 +63,7 @@ impl Nav {
             active,
             office: a.has(Role::SupervisionOffice),
             sees_all: a.sees_all_matters(),
+            referrals: duban_domain::can_read_referrals(a),
             special: a.sees_all_matters() || duban_domain::can_apply(a) || a.has(Role::AreaLeader),
             admin: duban_domain::policy::can_manage_org(a)
                 || duban_domain::policy::can_manage_security(a),

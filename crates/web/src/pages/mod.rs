@@ -6,6 +6,7 @@ mod dashboard;
 pub(crate) mod ledger;
 pub(crate) mod matters;
 mod notices;
+mod referrals;
 pub(crate) mod special;
 pub(crate) mod tasks;
 
@@ -38,6 +39,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .merge(special::router())
         .merge(notices::router())
         .merge(dashboard::router())
+        .merge(referrals::router())
         .merge(admin::router())
 }
 

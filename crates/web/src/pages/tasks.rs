@@ -112,6 +112,12 @@ struct DeadlineBlock {
     listings: Vec<(String, String, String)>,
     can_list: bool,
     today: String,
+    /// 问责 and 移送纪工委.
+    accountability: Vec<String>,
+    referrals: Vec<(i64, String)>,
+    can_hold: bool,
+    targets: Vec<crate::view::Opt>,
+    kinds: Vec<crate::view::Opt>,
 }
 
 struct DueLine {
@@ -438,6 +444,71 @@ async fn deadline_block(
         unit_listed,
         can_list: duban_domain::can_list(a) && !v.task.is_done(),
         today: clock.today.format("%Y-%m-%d").to_string(),
+        accountability: if duban_domain::can_hold_to_account(a) {
+            state
+                .store
+                .accountability(t.id)
+                .await?
+                .iter()
+                .map(|x| crate::documents::accountability_line(x, names))
+                .collect()
+        } else {
+            vec![]
+        },
+        referrals: if duban_domain::can_hold_to_account(a) {
+            state
+                .store
+                .referrals_of(t.id)
+                .await?
+                .iter()
+                .map(|r| {
+                    (
+                        r.id,
+                        format!(
+                            "{} 移送：{}（{}）",
+                            cn_datetime(r.created_at),
+                            r.reason,
+                            if r.acknowledged_at.is_some() {
+                                "已受理"
+                            } else {
+                                "待受理"
+                            }
+                        ),
+                    )
+                })
+                .collect()
+        } else {
+            vec![]
+        },
+        can_hold: duban_domain::can_hold_to_account(a),
+        targets: {
+            let mut o: Vec<crate::view::Opt> = std::iter::once(t.lead_unit)
+                .chain(t.coop_units.iter().copied())
+                .map(|u| crate::view::Opt {
+                    value: format!("unit:{}", u.0),
+                    label: format!("单位：{}", names.unit(u)),
+                    selected: false,
+                })
+                .collect();
+            o.extend(
+                names
+                    .users
+                    .iter()
+                    .filter(|u| u.active && (u.unit_id == t.lead_unit || t.leaders.contains(&u.id)))
+                    .map(|u| crate::view::Opt {
+                        value: format!("user:{}", u.id.0),
+                        label: format!("个人：{}（{}）", u.name, u.title),
+                        selected: false,
+                    }),
+            );
+            o
+        },
+        kinds: crate::view::opts(
+            duban_domain::AccountabilityKind::ALL,
+            duban_domain::AccountabilityKind::code,
+            duban_domain::AccountabilityKind::label,
+            "ineffective",
+        ),
     })
 }
 
