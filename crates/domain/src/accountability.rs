@@ -135,3 +135,116 @@ pub fn acknowledge(actor: &Actor, r: &Referral, note: &str) -> Result<String, Do
             .unwrap_or_else(|| "已受理。".to_owned()),
     )
 }
+
+// ───────────────────────────── 整改 ─────────────────────────────
+
+coded_enum!(
+    RectificationState, "整改状态" {
+        Open => "open", "待整改";
+        Reported => "reported", "待核查";
+        Verified => "verified", "已整改";
+    }
+);
+
+/// A problem fed back to a unit (督查发现问题，及时反馈相关责任单位).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rectification {
+    pub id: i64,
+    pub unit_id: crate::UnitId,
+    /// Where the problem was found: a bulletin, a task's reports, an inspection (application).
+    pub source: crate::ObjectRef,
+    pub problem: String,
+    pub deadline: NaiveDate,
+    pub state: RectificationState,
+    pub version: i64,
+    pub report: Option<String>,
+    pub reported_at: Option<Millis>,
+    pub verify_note: Option<String>,
+    pub verified_at: Option<Millis>,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RectificationCommand {
+    /// The unit reports what it fixed.
+    Report { text: String },
+    /// The office verifies on the spot or in the materials.
+    Verify { note: String },
+    /// The office returns it: not fixed yet.
+    Return { reason: String },
+}
+
+impl RectificationCommand {
+    pub fn parse(action: &str, text: Option<&str>) -> Result<RectificationCommand, DomainError> {
+        let t = text.unwrap_or("");
+        Ok(match action {
+            "report" => RectificationCommand::Report {
+                text: required_text("整改情况", t, TEXT_MAX)?,
+            },
+            "verify" => RectificationCommand::Verify {
+                note: required_text("核查意见", t, TEXT_MAX)?,
+            },
+            "return" => RectificationCommand::Return {
+                reason: required_text("退回理由", t, TEXT_MAX)?,
+            },
+            other => return Err(DomainError::invalid("操作", format!("未知操作“{other}”"))),
+        })
+    }
+}
+
+/// The office feeds problems back; a new item needs a problem and a deadline not in the past.
+pub fn new_rectification(
+    actor: &Actor,
+    problem: &str,
+    deadline: &str,
+    today: NaiveDate,
+) -> Result<(String, NaiveDate), DomainError> {
+    if !actor.has(Role::SupervisionOffice) {
+        return Err(DomainError::forbidden("整改事项由考核督查办反馈"));
+    }
+    let d = crate::input::date("整改时限", deadline)?;
+    if d < today {
+        return Err(DomainError::invalid("整改时限", "不能早于今天"));
+    }
+    Ok((required_text("存在问题", problem, TEXT_MAX)?, d))
+}
+
+/// A step on a rectification item: the new state and what the timeline says.
+pub fn decide_rectification(
+    actor: &Actor,
+    r: &Rectification,
+    cmd: RectificationCommand,
+) -> Result<(RectificationState, String), DomainError> {
+    match cmd {
+        RectificationCommand::Report { text } => {
+            if !actor.acts_for_unit(r.unit_id) {
+                return Err(DomainError::forbidden("整改情况由责任单位报送"));
+            }
+            if r.state != RectificationState::Open {
+                return Err(DomainError::state("整改情况已报送，待核查"));
+            }
+            Ok((
+                RectificationState::Reported,
+                format!("报送整改情况：{text}"),
+            ))
+        }
+        RectificationCommand::Verify { note } | RectificationCommand::Return { reason: note }
+            if !actor.has(Role::SupervisionOffice) =>
+        {
+            let _ = note;
+            Err(DomainError::forbidden("整改情况由考核督查办核查"))
+        }
+        RectificationCommand::Verify { note } => {
+            if r.state != RectificationState::Reported {
+                return Err(DomainError::state("尚未报送整改情况"));
+            }
+            Ok((RectificationState::Verified, format!("核查通过：{note}")))
+        }
+        RectificationCommand::Return { reason } => {
+            if r.state != RectificationState::Reported {
+                return Err(DomainError::state("尚未报送整改情况"));
+            }
+            Ok((RectificationState::Open, format!("核查退回：{reason}")))
+        }
+    }
+}

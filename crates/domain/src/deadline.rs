@@ -625,6 +625,9 @@ pub fn deadline_action_label(code: &str) -> Option<&'static str> {
         "accountability" => "记录问责",
         "refer" => "移送纪工委",
         "acknowledge" => "受理",
+        "rectify_report" => "报送整改情况",
+        "rectify_verify" => "核查通过",
+        "rectify_return" => "退回重新整改",
         _ => return None,
     })
 }

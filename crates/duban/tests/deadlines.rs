@@ -739,3 +739,113 @@ async fn accountability_and_a_referral_reach_the_discipline_committee_as_one_pac
     let (s, _) = unit.get("/referrals").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_problem_goes_back_to_the_unit_for_rectification_until_verified() {
+    let app = spawn_app().await;
+    let t = dispatched_task(&app, "5个工作日").await;
+    let office = Pages::login(&app, "dcb").await;
+    let (_, html) = office.get(&format!("/tasks/{t}")).await;
+    let csrf = csrf_of(&html);
+    let unit = app
+        .login("dcb")
+        .await
+        .id_of("/api/v1/units", "name", "经济发展办")
+        .await
+        .to_string();
+    let tid = t.to_string();
+    let (s, _) = office
+        .post(
+            "/rectifications",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("unit", unit.as_str()),
+                ("source_type", "task"),
+                ("source_id", tid.as_str()),
+                ("problem", "台账资料不完整。"),
+                ("deadline", deadline(-1).as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a past deadline is refused"
+    );
+    let (s, html) = office
+        .post(
+            "/rectifications",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("unit", unit.as_str()),
+                ("source_type", "task"),
+                ("source_id", tid.as_str()),
+                ("problem", "台账资料不完整。"),
+                ("deadline", deadline(5).as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("待整改"));
+    let id: i64 = html
+        .split("第")
+        .nth(1)
+        .and_then(|s| s.split('号').next())
+        .and_then(|s| s.parse().ok())
+        .expect("id");
+    let path = format!("/rectifications/{id}");
+    // Another unit does not see it; the responsible unit reports; the office returns, then verifies.
+    let other = Pages::login(&app, "csgl").await;
+    let (s, _) = other.get(&path).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let jjfz = Pages::login(&app, "jjfz").await;
+    let (_, list) = jjfz.get("/rectifications").await;
+    assert!(list.contains("台账资料不完整"));
+    let (_, html) = jjfz.get(&path).await;
+    let (s, html) = rect_step(&jjfz, &path, &html, "report", "已补齐台账。").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("待核查"));
+    let (_, html) = office.get(&path).await;
+    let (s, html) = rect_step(&office, &path, &html, "return", "仍缺少三月份记录。").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("待整改"));
+    let (_, html) = jjfz.get(&path).await;
+    rect_step(&jjfz, &path, &html, "report", "三月份记录已补齐。").await;
+    let (_, html) = jjfz.get(&path).await;
+    let (s, _) = rect_step(&jjfz, &path, &html, "verify", "自己核查").await;
+    assert_eq!(
+        s,
+        StatusCode::FORBIDDEN,
+        "a unit does not verify its own rectification"
+    );
+    let (_, html) = office.get(&path).await;
+    let (s, html) = rect_step(&office, &path, &html, "verify", "经现场核查已整改到位。").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("已整改") && html.contains("经现场核查已整改到位"));
+}
+
+async fn rect_step(
+    who: &Pages,
+    path: &str,
+    html: &str,
+    action: &str,
+    text: &str,
+) -> (StatusCode, String) {
+    let csrf = csrf_of(html);
+    let version = html
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("0")
+        .to_owned();
+    who.post(
+        &format!("{path}/act"),
+        &[
+            ("_csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("action", action),
+            ("text", text),
+        ],
+    )
+    .await
+}

@@ -308,3 +308,238 @@ impl Store {
         Ok(())
     }
 }
+
+// ───────────────────────────── 整改 ─────────────────────────────
+
+const RECT_COLS: &str = "id, unit_id, source_type, source_id, problem, deadline, state, version, report, reported_at, \
+    verify_note, verified_at, created_at";
+
+fn rect_row(r: &AnyRow) -> Result<duban_domain::Rectification> {
+    let kind: String = r.try_get(2)?;
+    Ok(duban_domain::Rectification {
+        id: r.try_get(0)?,
+        unit_id: UnitId(r.try_get(1)?),
+        source: duban_domain::ObjectRef::from_parts(&kind, r.try_get(3)?)
+            .ok_or_else(|| DomainError::invalid("来源", "未知来源"))?,
+        problem: r.try_get(4)?,
+        deadline: chrono::NaiveDate::parse_from_str(&r.try_get::<String, _>(5)?, "%Y-%m-%d")
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        state: duban_domain::RectificationState::from_code(&r.try_get::<String, _>(6)?)?,
+        version: r.try_get(7)?,
+        report: r.try_get(8)?,
+        reported_at: r.try_get(9)?,
+        verify_note: r.try_get(10)?,
+        verified_at: r.try_get(11)?,
+        created_at: r.try_get(12)?,
+    })
+}
+
+fn rect_visible(actor: &Actor, r: &duban_domain::Rectification) -> bool {
+    actor.sees_all_matters()
+        || actor.acts_for_unit(r.unit_id)
+        || (actor.has(Role::AreaLeader) && actor.portfolio.contains(&r.unit_id))
+}
+
+impl Store {
+    /// Feeds a problem back to a unit as a rectification item (整改); the unit is asked to report.
+    pub async fn create_rectification(
+        &self,
+        actor: &Actor,
+        unit: UnitId,
+        source: duban_domain::ObjectRef,
+        problem: &str,
+        deadline: &str,
+        meta: &Meta,
+    ) -> Result<i64> {
+        let now = now_ms();
+        let (problem, deadline) =
+            duban_domain::new_rectification(actor, problem, deadline, china_date(now))?;
+        let mut tx = self.begin_write().await?;
+        let name: String = sqlx::query("SELECT name FROM units WHERE id = $1 AND active = 1")
+            .bind(unit.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| DomainError::invalid("责任单位", "单位不存在"))?
+            .try_get(0)?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO rectifications (unit_id, source_type, source_id, problem, deadline, state, created_by, created_at) \
+             VALUES ($1,$2,$3,$4,$5,'open',$6,$7) RETURNING id",
+        )
+        .bind(unit.0)
+        .bind(source.kind())
+        .bind(source.id())
+        .bind(&problem)
+        .bind(deadline.format("%Y-%m-%d").to_string())
+        .bind(actor.user_id.0)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        let notice = Notice {
+            kind: "rectification",
+            title: format!("整改事项：{}", problem.chars().take(30).collect::<String>()),
+            body: format!("请于{}前整改并报送整改情况。", cn_date(deadline)),
+            link: format!("/rectifications/{id}"),
+        };
+        notify_assignees(&mut tx, &[Assignee::Unit(unit)], &notice, now).await?;
+        let mut e = AuditEntry::by(
+            Some(actor),
+            "rectification.create",
+            "rectification",
+            id,
+            format!("反馈{name}整改（时限{}）：{problem}", cn_date(deadline)),
+        );
+        e.matter_id = self.matter_of_source(&mut tx, source).await?;
+        append(&mut tx, e, meta, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn matter_of_source(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        source: duban_domain::ObjectRef,
+    ) -> Result<Option<i64>> {
+        let sql = match source {
+            duban_domain::ObjectRef::Task(_) => "SELECT matter_id FROM tasks WHERE id = $1",
+            duban_domain::ObjectRef::Matter(_) => "SELECT id FROM matters WHERE id = $1",
+            duban_domain::ObjectRef::Bulletin(_) => {
+                "SELECT MIN(matter_id) FROM bulletin_matters WHERE bulletin_id = $1"
+            }
+            duban_domain::ObjectRef::Application(_) => {
+                "SELECT matter_id FROM applications WHERE id = $1"
+            }
+        };
+        Ok(sqlx::query(sql)
+            .bind(source.id())
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get::<Option<i64>, _>(0))
+            .transpose()?
+            .flatten())
+    }
+
+    /// Rectification items the actor may see, newest first (a unit its own; leaders and the office all).
+    pub async fn rectifications(&self, actor: &Actor) -> Result<Vec<duban_domain::Rectification>> {
+        let rows = if actor.sees_all_matters() {
+            sqlx::query(&format!(
+                "SELECT {RECT_COLS} FROM rectifications ORDER BY id DESC LIMIT 500"
+            ))
+            .fetch_all(&self.pool)
+            .await?
+        } else {
+            let mut units: Vec<i64> = vec![actor.unit_id.0];
+            if actor.has(Role::AreaLeader) {
+                units.extend(actor.portfolio.iter().map(|u| u.0));
+            }
+            let sql = format!(
+                "SELECT {RECT_COLS} FROM rectifications WHERE unit_id IN ({}) ORDER BY id DESC LIMIT 500",
+                crate::ledger::placeholders(units.len(), 0)
+            );
+            let mut q = sqlx::query(&sql);
+            for u in &units {
+                q = q.bind(*u);
+            }
+            q.fetch_all(&self.pool).await?
+        };
+        Ok(rows
+            .iter()
+            .map(rect_row)
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|r| rect_visible(actor, r))
+            .collect())
+    }
+
+    pub async fn rectification(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<duban_domain::Rectification> {
+        let r = sqlx::query(&format!(
+            "SELECT {RECT_COLS} FROM rectifications WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(rect_row)
+        .transpose()?
+        .ok_or_else(|| DomainError::not_found("整改事项"))?;
+        if !rect_visible(actor, &r) {
+            return Err(DomainError::not_found("整改事项").into());
+        }
+        Ok(r)
+    }
+
+    /// 报送整改情况 / 核查 / 退回, version-guarded.
+    pub async fn act_on_rectification(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        cmd: duban_domain::RectificationCommand,
+        meta: &Meta,
+    ) -> Result<()> {
+        let r = self.rectification(actor, id).await?;
+        // Who may act is decided before the version: a stranger learns nothing from a conflict.
+        let (state, summary) = duban_domain::decide_rectification(actor, &r, cmd.clone())?;
+        if r.version != version {
+            return Err(DomainError::stale().into());
+        }
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let n = match &cmd {
+            duban_domain::RectificationCommand::Report { text } => sqlx::query(
+                "UPDATE rectifications SET state = $1, report = $2, reported_by = $3, reported_at = $4, version = version + 1 \
+                 WHERE id = $5 AND version = $6",
+            )
+            .bind(state.code())
+            .bind(text)
+            .bind(actor.user_id.0)
+            .bind(now)
+            .bind(id)
+            .bind(version),
+            duban_domain::RectificationCommand::Verify { note }
+            | duban_domain::RectificationCommand::Return { reason: note } => sqlx::query(
+                "UPDATE rectifications SET state = $1, verify_note = $2, verified_by = $3, verified_at = $4, version = version + 1 \
+                 WHERE id = $5 AND version = $6",
+            )
+            .bind(state.code())
+            .bind(note)
+            .bind(actor.user_id.0)
+            .bind(now)
+            .bind(id)
+            .bind(version),
+        }
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(DomainError::stale().into());
+        }
+        let to = if state == duban_domain::RectificationState::Reported {
+            Assignee::Role(Role::SupervisionOffice)
+        } else {
+            Assignee::Unit(r.unit_id)
+        };
+        let notice = Notice {
+            kind: "rectification",
+            title: format!("整改：{}", r.problem.chars().take(30).collect::<String>()),
+            body: summary.clone(),
+            link: format!("/rectifications/{id}"),
+        };
+        notify_assignees(&mut tx, &[to], &notice, now).await?;
+        let mut e = AuditEntry::by(
+            Some(actor),
+            "rectification.step",
+            "rectification",
+            id,
+            summary,
+        );
+        e.matter_id = self.matter_of_source(&mut tx, r.source).await?;
+        append(&mut tx, e, meta, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -28,6 +28,8 @@ pub struct Nav {
     pub special: bool,
     /// May read referrals to the discipline committee.
     pub referrals: bool,
+    /// An administrator without business roles (三员分立).
+    pub admin_only: bool,
     pub admin: bool,
     pub audit: bool,
     pub css: String,
@@ -64,6 +66,8 @@ impl Nav {
             office: a.has(Role::SupervisionOffice),
             sees_all: a.sees_all_matters(),
             referrals: duban_domain::can_read_referrals(a),
+            admin_only: a.roles.iter().all(|r| r.is_admin_role())
+                || a.roles.iter().all(|r| *r == Role::Discipline),
             special: a.sees_all_matters() || duban_domain::can_apply(a) || a.has(Role::AreaLeader),
             admin: duban_domain::policy::can_manage_org(a)
                 || duban_domain::policy::can_manage_security(a),

@@ -6,6 +6,7 @@ mod dashboard;
 pub(crate) mod ledger;
 pub(crate) mod matters;
 mod notices;
+mod rectify;
 mod referrals;
 pub(crate) mod special;
 pub(crate) mod tasks;
@@ -40,6 +41,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .merge(notices::router())
         .merge(dashboard::router())
         .merge(referrals::router())
+        .merge(rectify::router())
         .merge(admin::router())
 }
 
