@@ -131,6 +131,50 @@ pub fn ledger_xlsx(title: &str, lines: &[LedgerLine]) -> Result<Vec<u8>, DocErro
     Ok(wb.save_to_buffer()?)
 }
 
+/// A sheet's name, header and rows.
+pub type Sheet<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
+
+/// A plain table workbook (e.g. the unit ranking for 绩效考核): a title row, the header, the
+/// rows, and a second sheet of details when given.
+pub fn table_xlsx(
+    title: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+    details: Option<Sheet<'_>>,
+) -> Result<Vec<u8>, DocError> {
+    let mut wb = Workbook::new();
+    let title_fmt = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
+    let head = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xF2F2F2))
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center);
+    let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    let mut sheets = vec![("排名", title, headers, rows)];
+    if let Some((name, h, r)) = details {
+        sheets.push((name, name, h, r));
+    }
+    for (name, t, h, r) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(name)?;
+        ws.merge_range(0, 0, 0, (h.len().max(1) - 1) as u16, t, &title_fmt)?;
+        for (i, name) in h.iter().enumerate() {
+            ws.write_with_format(1, i as u16, *name, &head)?;
+            ws.set_column_width(i as u16, if i == 0 { 8.0 } else { 18.0 })?;
+        }
+        for (n, row) in r.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_with_format((n + 2) as u32, c as u16, cell_text(v).as_ref(), &cell)?;
+            }
+        }
+        ws.set_freeze_panes(2, 0)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

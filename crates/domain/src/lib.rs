@@ -12,6 +12,7 @@ pub mod matter;
 pub mod org;
 pub mod policy;
 pub mod procedure;
+pub mod scoring;
 pub mod special;
 pub mod time;
 
@@ -24,4 +25,5 @@ pub use ids::*;
 pub use matter::*;
 pub use org::*;
 pub use procedure::*;
+pub use scoring::*;
 pub use special::*;

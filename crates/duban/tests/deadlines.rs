@@ -849,3 +849,70 @@ async fn rect_step(
     )
     .await
 }
+
+#[tokio::test]
+async fn units_are_scored_ranked_and_tiered_and_each_score_opens_to_its_events() {
+    let app = spawn_app().await;
+    let office = Pages::login(&app, "dcb").await;
+    let (s, html) = office.get("/scores").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"ranking\""));
+    // The demo listed 财政所: its score opens to the listing among its events.
+    let at = html.find("财政所</a>").expect("财政所 ranked");
+    let row = html[at..]
+        .split("</details>")
+        .next()
+        .expect("its events")
+        .to_owned();
+    assert!(row.contains("挂牌督办"), "{row}");
+    // New rules recompute at once; a published ranking keeps the rules it was published with.
+    let csrf = csrf_of(&html);
+    let (s, _) = office
+        .post(
+            "/scores/rules",
+            &[("_csrf", csrf.as_str()), ("t1", "80"), ("t2", "90")],
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "thresholds must descend"
+    );
+    let (s, html) = office
+        .post(
+            "/scores/rules",
+            &[("_csrf", csrf.as_str()), ("base", "90"), ("listing", "-5")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("value=\"90\""), "the new base is in force");
+    let year = deadline(0)[..4].to_owned();
+    let (s, html) = office
+        .post(
+            "/scores/publish",
+            &[("_csrf", csrf.as_str()), ("period", year.as_str())],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("已发布的排名"));
+    let rules = app.store.score_rules().await.expect("rules");
+    assert_eq!(rules.base, 900);
+    let published = app
+        .store
+        .published_rankings(duban_domain::figures::Period::parse(&year).expect("period"))
+        .await
+        .expect("published");
+    assert_eq!(published[0].rules.base, 900);
+    assert!(published[0].results.iter().all(|u| u.score <= 900 + 100));
+    let res = office
+        .http
+        .get(format!("{}/scores/export.xlsx", office.base))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.bytes().await.expect("bytes").starts_with(b"PK"));
+    let unit = Pages::login(&app, "jjfz").await;
+    let (s, _) = unit.get("/scores").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

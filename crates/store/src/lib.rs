@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod ledger;
 pub mod org;
 pub mod procedure;
+pub mod scoring;
 pub mod sessions;
 pub mod special;
 #[doc(hidden)]

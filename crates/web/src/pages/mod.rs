@@ -8,6 +8,7 @@ pub(crate) mod matters;
 mod notices;
 mod rectify;
 mod referrals;
+mod scores;
 pub(crate) mod special;
 pub(crate) mod tasks;
 
@@ -42,6 +43,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .merge(dashboard::router())
         .merge(referrals::router())
         .merge(rectify::router())
+        .merge(scores::router())
         .merge(admin::router())
 }
 
