@@ -627,6 +627,7 @@ pub fn deadline_action_label(code: &str) -> Option<&'static str> {
         "acknowledge" => "受理",
         "rectify_report" => "报送整改情况",
         "rules" => "保存计分规则",
+        "quality" => "评价办理质量",
         "publish_ranking" => "发布排名",
         "rectify_verify" => "核查通过",
         "rectify_return" => "退回重新整改",

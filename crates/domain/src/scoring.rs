@@ -31,6 +31,8 @@ pub struct ScoreRules {
     pub early: i64,
     /// Special inspections: (percentage of full marks − 80) × this / 10.
     pub inspection_weight: i64,
+    /// The responsible leader's quality rating of a finished task: 优, 良, 中, 差.
+    pub quality: [i64; 4],
     /// Tiers: by thresholds (优秀 ≥ a, 良好 ≥ b, 一般 ≥ c, else 较差) or by shares of the ranking.
     pub tier_by_share: bool,
     pub thresholds: [i64; 3],
@@ -52,6 +54,7 @@ impl Default for ScoreRules {
             accountability: -50,
             early: 5,
             inspection_weight: 10,
+            quality: [10, 0, -10, -30],
             tier_by_share: false,
             thresholds: [950, 850, 750],
             shares: [20, 40, 30],
@@ -89,6 +92,11 @@ impl ScoreRules {
         set!(accountability, "accountability", "问责扣分", true);
         set!(early, "early", "提前办结加分", true);
         set!(inspection_weight, "inspection_weight", "专项督查权重", true);
+        for (i, name) in ["q1", "q2", "q3", "q4"].iter().enumerate() {
+            if let Some(v) = num(name, "办理质量评价分值", true)? {
+                r.quality[i] = v;
+            }
+        }
         for (i, name) in ["t1", "t2", "t3"].iter().enumerate() {
             if let Some(v) = num(name, "档次分数线", false)? {
                 r.thresholds[i] = v;
@@ -137,8 +145,41 @@ crate::matter::coded_enum!(
         Accountability => "accountability", "问责";
         Early => "early", "提前办结";
         Inspection => "inspection", "专项督查考核得分";
+        Quality => "quality", "办理质量评价";
     }
 );
+
+crate::matter::coded_enum!(
+    /// 办理质量评价 by the responsible leader on closing a task.
+    Quality, "办理质量" {
+        Excellent => "excellent", "优";
+        Good => "good", "良";
+        Fair => "fair", "中";
+        Poor => "poor", "差";
+    }
+);
+
+impl Quality {
+    fn index(self) -> usize {
+        match self {
+            Quality::Excellent => 0,
+            Quality::Good => 1,
+            Quality::Fair => 2,
+            Quality::Poor => 3,
+        }
+    }
+}
+
+/// The task's responsible leaders (or the principal leaders) rate its quality once it is finished.
+pub fn can_rate(actor: &crate::Actor, task: &crate::Task) -> Result<(), DomainError> {
+    if !(task.leaders.contains(&actor.user_id) || actor.has(crate::Role::PrincipalLeader)) {
+        return Err(DomainError::forbidden("办理质量由任务的责任领导评价"));
+    }
+    if !task.is_done() {
+        return Err(DomainError::state("任务办结后方可评价办理质量"));
+    }
+    Ok(())
+}
 
 /// One event of a unit's period and its points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,6 +211,7 @@ pub struct ScoredTask {
     pub due: crate::figures::TaskFacts,
     /// Final reports returned, with their times.
     pub returned: Vec<Millis>,
+    pub quality: Option<Quality>,
 }
 
 /// The events of one unit in a period under `rules`.
@@ -236,6 +278,18 @@ pub fn unit_events(
                     points: pts * n as i64,
                 });
             }
+        }
+        if let (Some(q), Some(done)) = (t.quality, t.due.finished_at)
+            && period.contains(china_date(done))
+            && rules.quality[q.index()] != 0
+        {
+            out.push(ScoreEvent {
+                kind: ScoreEventKind::Quality,
+                object: obj,
+                what: format!("{}（评价：{}）", t.content, q.label()),
+                at: done,
+                points: rules.quality[q.index()],
+            });
         }
         for at in t
             .returned
@@ -395,6 +449,7 @@ mod tests {
                 draft: false,
             },
             returned: vec![],
+            quality: None,
         }
     }
 

@@ -865,6 +865,7 @@ async fn units_are_scored_ranked_and_tiered_and_each_score_opens_to_its_events()
         .expect("its events")
         .to_owned();
     assert!(row.contains("挂牌督办"), "{row}");
+    assert!(html.contains("办理质量评价"), "the leaders' ratings count");
     // New rules recompute at once; a published ranking keeps the rules it was published with.
     let csrf = csrf_of(&html);
     let (s, _) = office

@@ -98,7 +98,7 @@ impl Store {
         }
         // Tasks: due in the period, or long tasks whose reports fall in it (as the figures).
         let rows = sqlx::query(
-            "SELECT t.id, t.lead_unit_id, t.matter_kind, t.deadline, t.due_at, t.received_at, t.finished_at, t.cadence, t.content \
+            "SELECT t.id, t.lead_unit_id, t.matter_kind, t.deadline, t.due_at, t.received_at, t.finished_at, t.cadence, t.content, t.quality \
              FROM tasks t WHERE t.state <> 'draft' AND ((t.deadline >= $1 AND t.deadline <= $2) \
              OR (t.cadence IS NOT NULL AND t.deadline > $2 AND t.received_at <= $3))",
         )
@@ -138,6 +138,9 @@ impl Store {
                             draft: false,
                         },
                         returned: vec![],
+                        quality: r
+                            .try_get::<Option<String>, _>(9)?
+                            .and_then(|q| duban_domain::Quality::from_code(&q).ok()),
                     },
                 ),
             );
@@ -292,5 +295,56 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// The responsible leader rates a finished task's quality (优/良/中/差); scoring uses it.
+    pub async fn rate_quality(
+        &self,
+        actor: &Actor,
+        task: TaskId,
+        quality: duban_domain::Quality,
+        meta: &Meta,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let now = now_ms();
+        let v = crate::ledger::task_view(&mut tx, task)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督办任务"))?;
+        if !v.visible_to(actor) {
+            return Err(DomainError::not_found("督办任务").into());
+        }
+        duban_domain::can_rate(actor, &v.task)?;
+        sqlx::query("UPDATE tasks SET quality = $1 WHERE id = $2")
+            .bind(quality.code())
+            .bind(task.0)
+            .execute(&mut *tx)
+            .await?;
+        let mut e = AuditEntry::by(
+            Some(actor),
+            "task.quality",
+            "task",
+            task.0,
+            format!("评价办理质量：{}", quality.label()),
+        );
+        e.matter_id = Some(v.matter.id.0);
+        append(&mut tx, e, meta, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// A task's quality rating, if given.
+    pub async fn quality_of(&self, task: TaskId) -> Result<Option<duban_domain::Quality>> {
+        let v: Option<String> = sqlx::query("SELECT quality FROM tasks WHERE id = $1")
+            .bind(task.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>(0))
+            .transpose()?
+            .flatten();
+        Ok(v.and_then(|q| duban_domain::Quality::from_code(&q).ok()))
     }
 }

@@ -3,7 +3,7 @@
 //! 消息 are alive on first start.
 
 use chrono::{NaiveDate, TimeZone};
-use duban_domain::{Cadence, ExtensionCommand, Light, TaskId};
+use duban_domain::{Cadence, DomainError, ExtensionCommand, Light, TaskId};
 
 use super::Demo;
 use crate::Result;
@@ -98,6 +98,60 @@ impl Demo {
                     &self.meta,
                 )
                 .await?;
+            // 问责 and a referral the discipline committee (jgw) has in its list.
+            let new = duban_domain::NewAccountability::parse(
+                &office,
+                Some(duban_domain::AccountTarget::Unit(r.task.lead_unit)),
+                "ineffective",
+                "任务逾期，经两次催办仍未报送落实情况。",
+                "约谈单位主要负责人，责令书面检查。",
+                &today.format("%Y-%m-%d").to_string(),
+                "街道党工委",
+                today,
+            )?;
+            self.store
+                .hold_to_account(&office, r.task.id, &new, &self.meta)
+                .await?;
+            self.store
+                .refer(
+                    &office,
+                    r.task.id,
+                    "屡催不办，涉嫌履职不力，移送纪工委核查。",
+                    &self.meta,
+                )
+                .await?;
+        }
+        // The leaders rate finished tasks (办理质量).
+        let done = self
+            .store
+            .ledger(
+                &office,
+                &LedgerFilter {
+                    light: Some(Light::OnTime),
+                    ..Default::default()
+                },
+                LedgerSort::Ledger,
+                None,
+                6,
+            )
+            .await?
+            .rows;
+        for (i, r) in done.iter().enumerate() {
+            if let Some(l) = r.task.leaders.first() {
+                let a = self
+                    .store
+                    .actor(*l)
+                    .await?
+                    .ok_or_else(|| DomainError::not_found("领导"))?;
+                let q = [
+                    duban_domain::Quality::Excellent,
+                    duban_domain::Quality::Good,
+                    duban_domain::Quality::Fair,
+                ][i % 3];
+                self.store
+                    .rate_quality(&a, r.task.id, q, &self.meta)
+                    .await?;
+            }
         }
         self.store
             .set_listing(

@@ -31,6 +31,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/tasks/{id}/listing", post(task_listing))
         .route("/units/{id}/listing", post(unit_listing))
         .route("/units/listing", post(new_unit_listing))
+        .route("/tasks/{id}/quality", post(quality))
         .route(
             "/tasks/{id}/report",
             post(report).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
@@ -118,6 +119,9 @@ struct DeadlineBlock {
     can_hold: bool,
     targets: Vec<crate::view::Opt>,
     kinds: Vec<crate::view::Opt>,
+    /// 办理质量评价 by the responsible leader once the task is finished.
+    quality: Option<&'static str>,
+    can_rate: bool,
 }
 
 struct DueLine {
@@ -503,6 +507,8 @@ async fn deadline_block(
             );
             o
         },
+        quality: state.store.quality_of(t.id).await?.map(|q| q.label()),
+        can_rate: duban_domain::can_rate(a, t).is_ok(),
         kinds: crate::view::opts(
             duban_domain::AccountabilityKind::ALL,
             duban_domain::AccountabilityKind::code,
@@ -563,6 +569,25 @@ async fn task_listing(
         )
         .await?;
     Ok(Redirect::to(&format!("/tasks/{id}?done=listing_{}", f.form.action)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct QualityForm {
+    #[serde(default)]
+    quality: String,
+}
+
+async fn quality(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: CsrfForm<QualityForm>,
+) -> Result<Response, PageError> {
+    let q = duban_domain::Quality::from_code(&f.form.quality)?;
+    state
+        .store
+        .rate_quality(&f.user.actor, TaskId(id), q, &f.ip.meta())
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}?done=quality")).into_response())
 }
 
 #[derive(serde::Deserialize)]
