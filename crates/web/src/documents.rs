@@ -893,7 +893,7 @@ pub fn accountability_line(a: &duban_domain::Accountability, names: &Names) -> S
         "{}（{}）：{}。{}由{}决定：{}",
         who,
         a.kind.label(),
-        a.facts,
+        a.facts.trim_end_matches('。'),
         cn_date(a.decided_on),
         a.decided_by,
         a.decision
