@@ -542,6 +542,14 @@ async fn listing_marks_a_task_and_a_unit_everywhere_until_lifted_after_verificat
     assert!(html.contains("id=\"listed\""), "task page");
     let (_, html) = pages.get("/dashboard").await;
     assert!(html.contains("屡催不办"), "dashboard");
+    let mid = office.task(t).await["matter_id"].as_i64().expect("matter");
+    let (_, html) = pages.get(&format!("/matters/{mid}")).await;
+    assert!(html.contains("挂牌督办"), "matter page");
+    let (_, html) = Pages::login(&app, "jjfz").await.get("/work").await;
+    assert!(
+        html.contains("挂牌督办") || !html.contains("重点项目入库"),
+        "inbox"
+    );
     let (_, inbox) = jjfz.get("/api/v1/notifications").await;
     assert!(
         inbox["items"]
@@ -822,6 +830,24 @@ async fn a_problem_goes_back_to_the_unit_for_rectification_until_verified() {
     let (s, html) = rect_step(&office, &path, &html, "verify", "经现场核查已整改到位。").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("已整改") && html.contains("经现场核查已整改到位"));
+    // A problem named in a bulletin goes back the same way.
+    let (_, html) = office.get("/rectifications").await;
+    let csrf = csrf_of(&html);
+    let (s, html) = office
+        .post(
+            "/rectifications",
+            &[
+                ("_csrf", csrf.as_str()),
+                ("unit", unit.as_str()),
+                ("source_type", "bulletin"),
+                ("source_id", "1"),
+                ("problem", "通报指出进度滞后。"),
+                ("deadline", deadline(3).as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("通报指出进度滞后"));
 }
 
 async fn rect_step(

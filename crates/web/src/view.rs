@@ -207,6 +207,8 @@ pub fn opts<T: Copy>(
 
 /// A task as lists show it.
 pub struct TaskLine {
+    /// 挂牌督办 (the task or its lead unit); set by pages that look it up.
+    pub listed: bool,
     /// 红黄绿灯.
     pub light_code: &'static str,
     pub light_label: &'static str,
@@ -262,6 +264,7 @@ impl TaskLine {
     pub fn new(t: &Task, names: &Names, clock: &Clock) -> TaskLine {
         let light = clock.light(t);
         TaskLine {
+            listed: false,
             light_code: light.code(),
             light_label: light.label(),
             id: t.id.0,

@@ -124,6 +124,8 @@ struct PageView {
     upward: Option<String>,
     doc_no: Option<String>,
     today: String,
+    /// Units of the covered tasks, for feeding a problem back (整改) from a published bulletin.
+    rectify_units: Vec<crate::view::Opt>,
 }
 
 async fn page(
@@ -184,6 +186,24 @@ async fn page(
         today: duban_domain::time::china_date(duban_store::now_ms())
             .format("%Y-%m-%d")
             .to_string(),
+        rectify_units: if a.has(duban_domain::Role::SupervisionOffice)
+            && b.state == duban_domain::BulletinState::Published
+        {
+            let names = crate::view::Names::load(&state).await?;
+            let mut units: Vec<_> = tasks.iter().map(|t| t.lead_unit).collect();
+            units.sort();
+            units.dedup();
+            units
+                .into_iter()
+                .map(|u| crate::view::Opt {
+                    value: u.0.to_string(),
+                    label: names.unit(u),
+                    selected: false,
+                })
+                .collect()
+        } else {
+            vec![]
+        },
         instructions: instruction_lines(state.store.instructions(ObjectRef::Bulletin(b.id)).await?),
         nav: Nav::new(&state, &user, "bulletins").await?.with_done(&done),
     };

@@ -437,11 +437,18 @@ async fn matter_page(
         notice_no: m.notice_no.clone(),
         archive_no: m.archive_no.clone(),
         registered_at: cn_datetime(m.created_at),
-        tasks: v
-            .tasks
-            .iter()
-            .map(|t| TaskLine::new(t, &names, &clock))
-            .collect(),
+        tasks: {
+            let ids: Vec<_> = v.tasks.iter().map(|t| t.id).collect();
+            let units: Vec<_> = v.tasks.iter().map(|t| t.lead_unit).collect();
+            let listed = state.store.listed_among(&ids, &units).await?;
+            v.tasks
+                .iter()
+                .map(|t| TaskLine {
+                    listed: listed.task(t.id) || listed.unit(t.lead_unit),
+                    ..TaskLine::new(t, &names, &clock)
+                })
+                .collect()
+        },
         block: ActionBlock {
             url: format!("/matters/{id}/act"),
             version: m.version,

@@ -215,6 +215,7 @@ struct WorkRow {
     code: &'static str,
     /// A task's light (code, label).
     light: Option<(&'static str, &'static str)>,
+    listed: bool,
 }
 
 struct DoneRow {
@@ -247,12 +248,19 @@ async fn work(
     let nav = Nav::new(&state, &user, "work").await?;
     let tab = if q.tab == "done" { "done" } else { "todo" }.to_owned();
     let clock = crate::view::Clock::load(&state).await?;
-    let todo = state
-        .store
-        .todo(&user.actor, 200)
-        .await?
+    let items = state.store.todo(&user.actor, 200).await?;
+    let task_ids: Vec<_> = items
+        .iter()
+        .filter_map(|w| match w.object {
+            ObjectRef::Task(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    let listed = state.store.listed_among(&task_ids, &[]).await?;
+    let todo = items
         .into_iter()
         .map(|w| WorkRow {
+            listed: matches!(w.object, ObjectRef::Task(t) if listed.task(t)),
             light: w
                 .light
                 .map(|f| clock.light_of(&f))
