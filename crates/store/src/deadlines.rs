@@ -979,6 +979,10 @@ fn check_address(channel: &str, address: &str) -> Result<(), DomainError> {
             (6..=20).contains(&digits.len())
                 && digits.chars().all(|c| c.is_ascii_digit() || c == '-')
         }
+        // Group robots live at their vendors' hosts: a user cannot point the server at an
+        // internal address through them.
+        "dingtalk" => address.starts_with("https://oapi.dingtalk.com/"),
+        "wecom" => address.starts_with("https://qyapi.weixin.qq.com/"),
         _ => address.starts_with("http://") || address.starts_with("https://"),
     };
     if ok {
@@ -989,6 +993,8 @@ fn check_address(channel: &str, address: &str) -> Result<(), DomainError> {
             match channel {
                 "email" => "请填写有效的电子邮件地址",
                 "sms" => "请填写有效的手机号码",
+                "dingtalk" => "钉钉机器人地址应以 https://oapi.dingtalk.com/ 开头",
+                "wecom" => "企业微信机器人地址应以 https://qyapi.weixin.qq.com/ 开头",
                 _ => "请填写以 http:// 或 https:// 开头的机器人地址",
             },
         ))

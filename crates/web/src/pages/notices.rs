@@ -104,7 +104,7 @@ async fn read(State(state): State<AppState>, f: CsrfForm<ReadForm>) -> Result<Re
         .form
         .next
         .as_deref()
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
         .unwrap_or("/notifications");
     Ok(Redirect::to(next).into_response())
 }
