@@ -628,6 +628,9 @@ pub fn deadline_action_label(code: &str) -> Option<&'static str> {
         "rectify_report" => "报送整改情况",
         "rules" => "保存计分规则",
         "quality" => "评价办理质量",
+        "cancel_propose" => "提请中止撤销",
+        "cancel_approve" => "同意中止撤销",
+        "cancel_refuse" => "不同意中止撤销",
         "publish_ranking" => "发布排名",
         "rectify_verify" => "核查通过",
         "rectify_return" => "退回重新整改",
@@ -732,4 +735,151 @@ pub fn lift(actor: &Actor, open: Option<&Listing>, note: &str) -> Result<String,
         return Err(DomainError::state("没有挂牌督办"));
     }
     required_text("核查意见", note, TEXT_MAX)
+}
+
+// ───────────────────────────── 中止/撤销 ─────────────────────────────
+
+coded_enum!(
+    CancelStatus, "撤销状态" {
+        Pending => "pending", "待主要领导审批";
+        Approved => "approved", "已撤销";
+        Refused => "refused", "不同意撤销";
+    }
+);
+
+/// 中止/撤销 of a task (e.g. superseded by a higher-level change), on the principal leader's approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    pub id: i64,
+    pub task_id: crate::TaskId,
+    pub reason: String,
+    pub proposed_by: UserId,
+    pub proposed_at: Millis,
+    pub status: CancelStatus,
+    pub decided_by: Option<UserId>,
+    pub decided_at: Option<Millis>,
+    pub note: Option<String>,
+}
+
+/// What a cancellation step changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelChange {
+    pub action: &'static str,
+    pub summary: String,
+    pub cancellation: Cancellation,
+    /// Approved: the task, closed with the reason (it leaves the figures from that day) …
+    pub task: Option<Task>,
+    /// … and its matter, closed when it was the last open task.
+    pub matter: Option<Matter>,
+    pub open: Vec<WorkItem>,
+}
+
+/// The office proposes (`decision == None` with a reason); the principal approves or refuses.
+#[allow(clippy::too_many_arguments)]
+pub fn decide_cancel(
+    actor: &Actor,
+    matter: &Matter,
+    task: &Task,
+    siblings: &[Task],
+    pending: Option<&Cancellation>,
+    decision: Option<bool>,
+    text: &str,
+    now: Millis,
+) -> Result<CancelChange, DomainError> {
+    let obj = ObjectRef::Task(task.id);
+    match decision {
+        None => {
+            if !actor.has(Role::SupervisionOffice) {
+                return Err(DomainError::forbidden("中止撤销由考核督查办提请"));
+            }
+            if matter.state != MatterState::Dispatched || task.is_done() {
+                return Err(DomainError::state("只有交办后、尚未办结的任务可以中止撤销"));
+            }
+            if pending.is_some() {
+                return Err(DomainError::state("已提请中止撤销，待主要领导审批"));
+            }
+            let reason = required_text("撤销理由", text, TEXT_MAX)?;
+            Ok(CancelChange {
+                action: "task.cancel_propose",
+                summary: format!("提请中止撤销：{reason}"),
+                cancellation: Cancellation {
+                    id: 0,
+                    task_id: task.id,
+                    reason,
+                    proposed_by: actor.user_id,
+                    proposed_at: now,
+                    status: CancelStatus::Pending,
+                    decided_by: None,
+                    decided_at: None,
+                    note: None,
+                },
+                task: None,
+                matter: None,
+                open: vec![WorkItem {
+                    object: obj,
+                    action: WorkAction::DecideCancel,
+                    assignee: Assignee::Role(Role::PrincipalLeader),
+                }],
+            })
+        }
+        Some(approve) => {
+            if !actor.has(Role::PrincipalLeader) {
+                return Err(DomainError::forbidden("中止撤销须经街道主要领导同意"));
+            }
+            let p = pending.ok_or_else(|| DomainError::state("没有待审批的中止撤销"))?;
+            let note = if approve {
+                crate::input::optional_text("审批意见", Some(text), TEXT_MAX)?
+                    .unwrap_or_else(|| "同意撤销。".to_owned())
+            } else {
+                required_text("不同意的理由", text, TEXT_MAX)?
+            };
+            let mut c = p.clone();
+            c.decided_by = Some(actor.user_id);
+            c.decided_at = Some(now);
+            c.note = Some(note.clone());
+            if !approve {
+                c.status = CancelStatus::Refused;
+                return Ok(CancelChange {
+                    action: "task.cancel_refuse",
+                    summary: format!("不同意中止撤销：{note}"),
+                    cancellation: c,
+                    task: None,
+                    matter: None,
+                    open: vec![],
+                });
+            }
+            c.status = CancelStatus::Approved;
+            let mut t = task.clone();
+            t.state = TaskState::Closed;
+            t.closed_at = Some(now);
+            t.close_remark = Some(format!("中止撤销：{}", p.reason));
+            let last = siblings
+                .iter()
+                .filter(|s| s.id != task.id)
+                .all(|s| s.state == TaskState::Closed);
+            let (m, open) = if last {
+                let mut m = matter.clone();
+                m.state = MatterState::Closed;
+                m.closed_at = Some(now);
+                (
+                    Some(m),
+                    vec![WorkItem {
+                        object: ObjectRef::Matter(matter.id),
+                        action: WorkAction::Archive,
+                        assignee: Assignee::Role(Role::SupervisionOffice),
+                    }],
+                )
+            } else {
+                (None, vec![])
+            };
+            Ok(CancelChange {
+                action: "task.cancel_approve",
+                summary: format!("主要领导同意中止撤销：{}（{note}）", p.reason),
+                cancellation: c,
+                task: Some(t),
+                matter: m,
+                open,
+            })
+        }
+    }
 }

@@ -134,6 +134,8 @@ pub struct TaskFacts {
     pub reports: Vec<Millis>,
     /// Still 待交办: not due to anyone.
     pub draft: bool,
+    /// 中止/撤销 approved on this day: the task leaves the figures from then on.
+    pub cancelled_on: Option<NaiveDate>,
 }
 
 /// The four figures' counts; the rates are derived.
@@ -205,7 +207,9 @@ pub fn tally(t: &TaskFacts, period: Period, cal: &Calendar) -> Figures {
     if t.draft {
         return f;
     }
-    if period.contains(t.deadline) {
+    // A task cancelled before its deadline is not due; reports after the day are not required.
+    let live = |d: NaiveDate| t.cancelled_on.is_none_or(|c| d < c);
+    if period.contains(t.deadline) && live(t.deadline) {
         f.due = 1;
         if let Some(done) = t.finished_at {
             f.finished = 1;
@@ -217,7 +221,7 @@ pub fn tally(t: &TaskFacts, period: Period, cal: &Calendar) -> Figures {
     // The reports it required in the period: each answered by the earliest unused report.
     let Some(start) = t.received_at.map(china_date) else {
         // Never signed: only the final report at the deadline was required.
-        if period.contains(t.deadline) {
+        if period.contains(t.deadline) && live(t.deadline) {
             f.required = 1;
         }
         return f;
@@ -229,7 +233,7 @@ pub fn tally(t: &TaskFacts, period: Period, cal: &Calendar) -> Figures {
         if answer.is_some() {
             next += 1;
         }
-        if !period.contains(due) {
+        if !period.contains(due) || !live(due) {
             continue;
         }
         f.required += 1;
@@ -308,6 +312,7 @@ mod tests {
             cadence: None,
             reports: vec![],
             draft: false,
+            cancelled_on: None,
         }
     }
 
@@ -385,6 +390,19 @@ mod tests {
         assert!(g.contains(&Group::Unit(UnitId(1))));
         assert!(g.contains(&Group::Leader(UserId(10))));
         assert_eq!(g.iter().filter(|x| matches!(x, Group::Unit(_))).count(), 1);
+    }
+
+    /// A weekly task cancelled on 11-16 (superseded): the Friday report of 11-13 was still
+    /// required; those of 11-20 and the deadline 11-27 are not, and the task is not due.
+    #[test]
+    fn a_cancelled_task_leaves_the_figures_from_that_day() {
+        let c = cal();
+        let mut t = task(d(11, 27));
+        t.cadence = Some(Cadence::Weekly(5));
+        t.reports = vec![at(11, 6, 9)];
+        t.cancelled_on = Some(d(11, 16));
+        let f = tally(&t, Period::Month(2026, 11), &c);
+        assert_eq!((f.due, f.required, f.received), (0, 2, 1), "{f:?}");
     }
 
     #[test]

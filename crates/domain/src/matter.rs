@@ -427,6 +427,7 @@ coded_enum!(
         WriteOpinion => "write_opinion", "形成主导性通报意见";
         SignOpinion => "sign_opinion", "审阅签字通报意见";
         DecideExtension => "decide_extension", "审批延期申请";
+        DecideCancel => "decide_cancel", "审批中止撤销";
     }
 );
 

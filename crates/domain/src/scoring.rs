@@ -447,6 +447,7 @@ mod tests {
                 cadence: None,
                 reports,
                 draft: false,
+                cancelled_on: None,
             },
             returned: vec![],
             quality: None,

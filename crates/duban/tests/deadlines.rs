@@ -943,3 +943,95 @@ async fn units_are_scored_ranked_and_tiered_and_each_score_opens_to_its_events()
     let (s, _) = unit.get("/scores").await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_task_cancelled_on_the_principals_approval_leaves_the_figures() {
+    let app = spawn_app().await;
+    let t = dispatched_task(&app, "5个工作日").await;
+    let api = app.login("dcb").await;
+    let task = api.task(t).await;
+    let deadline_day = chrono::NaiveDate::parse_from_str(
+        task["task"]["deadline"].as_str().expect("deadline"),
+        "%Y-%m-%d",
+    )
+    .expect("date");
+    let unit = duban_domain::UnitId(task["task"]["lead_unit"].as_i64().expect("unit"));
+    let office_actor = app.store.actor_by_username("dcb").await;
+    let month = duban_domain::figures::Period::month_of(deadline_day);
+    let due = |tally: &duban_store::figures::Tally| {
+        tally[0]
+            .get(&duban_domain::figures::Group::Unit(unit))
+            .map(|f| f.due)
+            .unwrap_or(0)
+    };
+    let before = due(&app
+        .store
+        .figures(&office_actor, &[month])
+        .await
+        .expect("figures"));
+    assert!(before >= 1);
+    let version = |v: &Value| v["task"]["version"].as_i64().expect("version").to_string();
+    // A unit may not propose; the office proposes; the principal approves.
+    let unit_pages = Pages::login(&app, "jjfz").await;
+    let (_, html) = unit_pages.get(&format!("/tasks/{t}")).await;
+    let v = version(&api.task(t).await);
+    let (s, _) = unit_pages
+        .post(
+            &format!("/tasks/{t}/cancel"),
+            &[
+                ("_csrf", csrf_of(&html).as_str()),
+                ("version", v.as_str()),
+                ("action", "propose"),
+                ("text", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let office = Pages::login(&app, "dcb").await;
+    let (_, html) = office.get(&format!("/tasks/{t}")).await;
+    let (s, _) = office
+        .post(
+            &format!("/tasks/{t}/cancel"),
+            &[
+                ("_csrf", csrf_of(&html).as_str()),
+                ("version", v.as_str()),
+                ("action", "propose"),
+                ("text", "上级部署调整，该任务由区级统一实施。"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        app.login("shuji")
+            .await
+            .has_todo("decide_cancel", "task", t)
+            .await
+    );
+    let principal = Pages::login(&app, "shuji").await;
+    let (_, html) = principal.get(&format!("/tasks/{t}")).await;
+    let v = version(&api.task(t).await);
+    let (s, _) = principal
+        .post(
+            &format!("/tasks/{t}/cancel"),
+            &[
+                ("_csrf", csrf_of(&html).as_str()),
+                ("version", v.as_str()),
+                ("action", "approve"),
+                ("text", "同意。"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let after = api.task(t).await;
+    assert_eq!(after["task"]["state"], "closed");
+    assert!(
+        !app.login("jjfz").await.has_todo("report", "task", t).await,
+        "nothing more is asked"
+    );
+    let now_due = due(&app
+        .store
+        .figures(&office_actor, &[month])
+        .await
+        .expect("figures"));
+    assert_eq!(now_due, before - 1, "the cancelled task left the figures");
+}

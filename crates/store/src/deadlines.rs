@@ -1250,3 +1250,169 @@ impl Store {
         Ok(())
     }
 }
+
+// ───────────────────────────── 中止/撤销 ─────────────────────────────
+
+fn cancel_row(r: &AnyRow) -> Result<duban_domain::Cancellation> {
+    Ok(duban_domain::Cancellation {
+        id: r.try_get(0)?,
+        task_id: TaskId(r.try_get(1)?),
+        reason: r.try_get(2)?,
+        proposed_by: UserId(r.try_get(3)?),
+        proposed_at: r.try_get(4)?,
+        status: duban_domain::CancelStatus::from_code(&r.try_get::<String, _>(5)?)?,
+        decided_by: r.try_get::<Option<i64>, _>(6)?.map(UserId),
+        decided_at: r.try_get(7)?,
+        note: r.try_get(8)?,
+    })
+}
+
+const CANCEL_COLS: &str =
+    "id, task_id, reason, proposed_by, proposed_at, status, decided_by, decided_at, note";
+
+impl Store {
+    /// A task's cancellation history, newest first.
+    pub async fn cancellations(&self, task: TaskId) -> Result<Vec<duban_domain::Cancellation>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CANCEL_COLS} FROM cancellations WHERE task_id = $1 ORDER BY id DESC"
+        ))
+        .bind(task.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(cancel_row).collect()
+    }
+
+    /// 中止/撤销: the office proposes (`decision == None`), the principal leader approves or refuses.
+    pub async fn act_on_cancel(
+        &self,
+        actor: &Actor,
+        id: TaskId,
+        version: i64,
+        decision: Option<bool>,
+        text: &str,
+        meta: &Meta,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let now = now_ms();
+        let v = task_view(&mut tx, id)
+            .await?
+            .ok_or_else(|| DomainError::not_found("督办任务"))?;
+        if !v.visible_to(actor) {
+            return Err(DomainError::not_found("督办任务").into());
+        }
+        let pending = sqlx::query(&format!(
+            "SELECT {CANCEL_COLS} FROM cancellations WHERE task_id = $1 AND status = 'pending'"
+        ))
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .as_ref()
+        .map(cancel_row)
+        .transpose()?;
+        let ch = duban_domain::decide_cancel(
+            actor,
+            &v.matter,
+            &v.task,
+            &v.siblings,
+            pending.as_ref(),
+            decision,
+            text,
+            now,
+        )?;
+        if v.task.version != version {
+            return Err(DomainError::stale().into());
+        }
+        let c = &ch.cancellation;
+        if c.id == 0 {
+            sqlx::query(
+                "INSERT INTO cancellations (task_id, reason, proposed_by, proposed_at, status) VALUES ($1,$2,$3,$4,$5)",
+            )
+            .bind(id.0)
+            .bind(&c.reason)
+            .bind(c.proposed_by.0)
+            .bind(c.proposed_at)
+            .bind(c.status.code())
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "UPDATE cancellations SET status = $1, decided_by = $2, decided_at = $3, note = $4 WHERE id = $5 AND status = 'pending'",
+            )
+            .bind(c.status.code())
+            .bind(c.decided_by.map(|u| u.0))
+            .bind(c.decided_at)
+            .bind(&c.note)
+            .bind(c.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let t = ch.task.as_ref().unwrap_or(&v.task);
+        let n = sqlx::query(
+            "UPDATE tasks SET state = $1, closed_at = $2, close_remark = $3, version = version + 1, updated_at = $4 \
+             WHERE id = $5 AND version = $6",
+        )
+        .bind(t.state.code())
+        .bind(t.closed_at)
+        .bind(&t.close_remark)
+        .bind(now)
+        .bind(id.0)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(DomainError::stale().into());
+        }
+        if let Some(m) = &ch.matter {
+            sqlx::query(
+                "UPDATE matters SET state = $1, closed_at = $2, version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5",
+            )
+            .bind(m.state.code())
+            .bind(m.closed_at)
+            .bind(now)
+            .bind(m.id.0)
+            .bind(m.version)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if ch.task.is_some() {
+            // Nothing is asked of anyone on a cancelled task any more.
+            close_work(
+                &mut tx,
+                &duban_domain::procedure::WorkDone::Object(duban_domain::ObjectRef::Task(id)),
+                actor.user_id,
+                now,
+            )
+            .await?;
+        } else if decision.is_some() {
+            close_work(
+                &mut tx,
+                &duban_domain::procedure::WorkDone::Action(
+                    duban_domain::ObjectRef::Task(id),
+                    duban_domain::WorkAction::DecideCancel,
+                ),
+                actor.user_id,
+                now,
+            )
+            .await?;
+        }
+        open_work(&mut tx, &ch.open, now).await?;
+        let notice = Notice {
+            kind: ch.action,
+            title: format!("中止撤销：{}", short(&v.task.content)),
+            body: ch.summary.clone(),
+            link: format!("/tasks/{}", id.0),
+        };
+        let to: Vec<Assignee> = if decision.is_none() {
+            ch.open.iter().map(|w| w.assignee).collect()
+        } else {
+            vec![Assignee::Unit(v.task.lead_unit)]
+        };
+        notify_assignees(&mut tx, &to, &notice, now).await?;
+        let mut a = AuditEntry::by(Some(actor), ch.action, "task", id.0, ch.summary);
+        a.matter_id = Some(v.matter.id.0);
+        append(&mut tx, a, meta, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

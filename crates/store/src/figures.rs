@@ -74,6 +74,7 @@ impl Store {
                             .and_then(|c| Cadence::parse(&c).ok().flatten()),
                         reports: vec![],
                         draft: false,
+                        cancelled_on: None,
                     },
                 ));
             }
@@ -105,7 +106,21 @@ impl Store {
                     .or_default()
                     .push(r.try_get(1)?);
             }
+            let sql = format!(
+                "SELECT task_id, decided_at FROM cancellations WHERE status = 'approved' AND task_id IN ({ids})"
+            );
+            let mut q = sqlx::query(&sql);
+            for (id, _) in &facts {
+                q = q.bind(*id);
+            }
+            let mut cancelled: HashMap<i64, chrono::NaiveDate> = HashMap::new();
+            for r in q.fetch_all(&mut *conn).await? {
+                if let Some(at) = r.try_get::<Option<i64>, _>(1)? {
+                    cancelled.insert(r.try_get(0)?, duban_domain::time::china_date(at));
+                }
+            }
             for (id, mut t) in facts {
+                t.cancelled_on = cancelled.remove(&id);
                 t.leaders = leaders.remove(&id).unwrap_or_default();
                 t.reports = reports.remove(&id).unwrap_or_default();
                 let groups = groups_of(&t);

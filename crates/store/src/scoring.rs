@@ -136,6 +136,7 @@ impl Store {
                                 .and_then(|c| Cadence::parse(&c).ok().flatten()),
                             reports: vec![],
                             draft: false,
+                            cancelled_on: None,
                         },
                         returned: vec![],
                         quality: r
@@ -155,6 +156,22 @@ impl Store {
                 let mut q = sqlx::query(&sql);
                 for id in chunk {
                     q = q.bind(*id);
+                }
+                let csql = format!(
+                    "SELECT task_id, decided_at FROM cancellations WHERE status = 'approved' AND task_id IN ({})",
+                    crate::ledger::placeholders(chunk.len(), 0)
+                );
+                let mut cq = sqlx::query(&csql);
+                for id in chunk {
+                    cq = cq.bind(*id);
+                }
+                for r in cq.fetch_all(&mut *conn).await? {
+                    let tid: i64 = r.try_get(0)?;
+                    if let (Some((_, t)), Some(at)) =
+                        (tasks.get_mut(&tid), r.try_get::<Option<i64>, _>(1)?)
+                    {
+                        t.due.cancelled_on = Some(duban_domain::time::china_date(at));
+                    }
                 }
                 for r in q.fetch_all(&mut *conn).await? {
                     let tid: i64 = r.try_get(0)?;

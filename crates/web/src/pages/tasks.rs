@@ -32,6 +32,7 @@ pub fn router(upload_limit: usize) -> Router<AppState> {
         .route("/units/{id}/listing", post(unit_listing))
         .route("/units/listing", post(new_unit_listing))
         .route("/tasks/{id}/quality", post(quality))
+        .route("/tasks/{id}/cancel", post(cancel))
         .route(
             "/tasks/{id}/report",
             post(report).layer(axum::extract::DefaultBodyLimit::max(upload_limit)),
@@ -122,6 +123,10 @@ struct DeadlineBlock {
     /// 办理质量评价 by the responsible leader once the task is finished.
     quality: Option<&'static str>,
     can_rate: bool,
+    /// 中止/撤销.
+    cancellations: Vec<String>,
+    can_propose_cancel: bool,
+    can_decide_cancel: bool,
 }
 
 struct DueLine {
@@ -339,6 +344,10 @@ async fn deadline_block(
         .iter()
         .find(|e| e.status == duban_domain::ExtensionStatus::Pending);
     let offered = duban_domain::extension_actions(a, &v.matter, t, pending);
+    let cancellations = state.store.cancellations(t.id).await?;
+    let pending_cancel = cancellations
+        .iter()
+        .find(|c| c.status == duban_domain::CancelStatus::Pending);
     let history_listings = state
         .store
         .listings(duban_domain::ListedObject::Task(t.id))
@@ -508,6 +517,43 @@ async fn deadline_block(
             o
         },
         quality: state.store.quality_of(t.id).await?.map(|q| q.label()),
+        cancellations: cancellations
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} 提请：{}（{}{}）",
+                    cn_datetime(c.proposed_at),
+                    c.reason,
+                    c.status.label(),
+                    c.note
+                        .as_ref()
+                        .map(|n| format!("，{n}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect(),
+        can_propose_cancel: duban_domain::decide_cancel(
+            a,
+            &v.matter,
+            t,
+            &v.siblings,
+            pending_cancel,
+            None,
+            "（检查）",
+            0,
+        )
+        .is_ok(),
+        can_decide_cancel: duban_domain::decide_cancel(
+            a,
+            &v.matter,
+            t,
+            &v.siblings,
+            pending_cancel,
+            Some(false),
+            "（检查）",
+            0,
+        )
+        .is_ok(),
         can_rate: duban_domain::can_rate(a, t).is_ok(),
         kinds: crate::view::opts(
             duban_domain::AccountabilityKind::ALL,
@@ -569,6 +615,42 @@ async fn task_listing(
         )
         .await?;
     Ok(Redirect::to(&format!("/tasks/{id}?done=listing_{}", f.form.action)).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct CancelForm {
+    #[serde(default)]
+    version: i64,
+    /// propose, approve or refuse
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    text: String,
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    f: CsrfForm<CancelForm>,
+) -> Result<Response, PageError> {
+    let decision = match f.form.action.as_str() {
+        "propose" => None,
+        "approve" => Some(true),
+        "refuse" => Some(false),
+        other => return Err(DomainError::invalid("操作", format!("未知操作“{other}”")).into()),
+    };
+    state
+        .store
+        .act_on_cancel(
+            &f.user.actor,
+            TaskId(id),
+            f.form.version,
+            decision,
+            &f.form.text,
+            &f.ip.meta(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/tasks/{id}?done=cancel_{}", f.form.action)).into_response())
 }
 
 #[derive(serde::Deserialize)]
