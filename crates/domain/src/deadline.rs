@@ -3,7 +3,7 @@
 //! ladder, and extensions (延期申请). Section 三（一）（二） of the notice: 急事急办、特事特办，
 //! 件件能落实、事事有回音.
 
-use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, due_at_millis};
@@ -537,12 +537,6 @@ pub fn decide_extension(
                 done: vec![],
             })
         }
-        ExtensionCommand::Approve { note } | ExtensionCommand::Refuse { reason: note }
-            if pending.is_none() =>
-        {
-            let _ = note;
-            Err(DomainError::state("没有待审批的延期申请"))
-        }
         cmd => {
             let p = pending.ok_or_else(|| DomainError::state("没有待审批的延期申请"))?;
             if !may_decide(actor, task) {
@@ -636,17 +630,6 @@ pub fn deadline_action_label(code: &str) -> Option<&'static str> {
         "rectify_return" => "退回重新整改",
         _ => return None,
     })
-}
-
-/// A due time as typed for 特急 work, e.g. 17:30.
-pub fn parse_due_time(raw: &str) -> Result<Option<NaiveTime>, DomainError> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    NaiveTime::parse_from_str(t, "%H:%M")
-        .map(Some)
-        .map_err(|_| DomainError::invalid("时限（时刻）", "请按 17:30 格式填写"))
 }
 
 // ───────────────────────────── 挂牌督办 ─────────────────────────────

@@ -207,17 +207,24 @@ impl Store {
         Ok(id)
     }
 
-    /// Referrals for the committee (and the office), newest first.
-    pub async fn referrals(&self, actor: &Actor) -> Result<Vec<Referral>> {
+    /// Referrals for the committee (and the office), newest first, with their task's content.
+    pub async fn referrals(&self, actor: &Actor) -> Result<Vec<(Referral, String)>> {
         if !duban_domain::can_read_referrals(actor) {
             return Err(DomainError::forbidden("移送材料仅纪工委和考核督查办可查阅").into());
         }
+        let cols = REF_COLS
+            .split(", ")
+            .map(|c| format!("r.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let rows = sqlx::query(&format!(
-            "SELECT {REF_COLS} FROM referrals ORDER BY id DESC LIMIT 500"
+            "SELECT {cols}, t.content FROM referrals r JOIN tasks t ON t.id = r.task_id ORDER BY r.id DESC LIMIT 500"
         ))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(ref_row).collect()
+        rows.iter()
+            .map(|r| Ok((ref_row(r)?, r.try_get(8)?)))
+            .collect()
     }
 
     /// The package of a referral: everything the committee needs, in one place.

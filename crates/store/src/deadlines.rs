@@ -17,13 +17,7 @@ use crate::audit::{AuditEntry, append};
 use crate::ledger::{close_work, open_work, task_view};
 use crate::{Backend, Meta, Result, Store, now_ms};
 
-fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-fn date_of(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)).into())
-}
+use crate::ledger::{date_of, day};
 
 // ───────────────────────────── 工作日历 ─────────────────────────────
 

@@ -29,7 +29,12 @@ pub(crate) const TASK_COLS: &str = "t.id, t.matter_id, t.seq, t.content, t.requi
 /// How many columns TASK_COLS has (a query that selects more reads them from here on).
 pub(crate) const TASK_COL_COUNT: usize = 20;
 
-fn date_of(s: &str) -> Result<NaiveDate> {
+/// A date as stored (`YYYY-MM-DD` text in both backends).
+pub(crate) fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub(crate) fn date_of(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)).into())
 }
 

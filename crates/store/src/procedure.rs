@@ -694,14 +694,13 @@ async fn special_draft(
     tasks: &[duban_domain::Task],
     data: &crate::special::SpecialData,
 ) -> Result<(String, String)> {
-    let mut names = std::collections::HashMap::new();
-    for r in sqlx::query("SELECT id, name FROM units")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        names.insert(r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?);
-    }
-    let name = |u: i64| names.get(&u).cloned().unwrap_or_default();
+    let names = crate::special::unit_names(conn).await?;
+    let name = |u: i64| {
+        names
+            .get(&duban_domain::UnitId(u))
+            .cloned()
+            .unwrap_or_default()
+    };
     let i = &data.inspection;
     let mut body = format!(
         "根据《{}》安排，{}至{}，{}对{}个单位开展了{}{}。现将有关情况通报如下。\n",

@@ -21,13 +21,7 @@ use crate::ledger::{insert_task, load_matter, load_tasks, open_work, placeholder
 use crate::org::next_number;
 use crate::{Meta, Result, Store, now_ms};
 
-fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-fn date_of(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| sqlx::Error::Decode(Box::new(e)).into())
-}
+use crate::ledger::{date_of, day};
 
 /// The plan, applications and scores of one special inspection.
 #[derive(Debug, Clone)]
@@ -1301,7 +1295,9 @@ async fn insert_targets(
     Ok(())
 }
 
-async fn unit_names(conn: &mut AnyConnection) -> Result<std::collections::HashMap<UnitId, String>> {
+pub(crate) async fn unit_names(
+    conn: &mut AnyConnection,
+) -> Result<std::collections::HashMap<UnitId, String>> {
     let rows = sqlx::query("SELECT id, name FROM units")
         .fetch_all(&mut *conn)
         .await?;

@@ -42,6 +42,8 @@ struct Row {
     on_time_feedback: String,
     /// For ordering: 按期办结率, then 办结率.
     key: (i64, i64),
+    /// 按期办结率, for the comparison chart.
+    on_time_rate: Option<f64>,
 }
 
 fn row(name: String, href: String, f: &Figures) -> Row {
@@ -56,6 +58,7 @@ fn row(name: String, href: String, f: &Figures) -> Row {
         feedback: percent(f.feedback()),
         on_time_feedback: percent(f.on_time_feedback()),
         key: (k(f.on_time_completion()), k(f.completion())),
+        on_time_rate: f.on_time_completion(),
     }
 }
 
@@ -178,14 +181,7 @@ async fn dashboard(
         &units
             .iter()
             .take(20)
-            .map(|r| {
-                let f = tally[0]
-                    .iter()
-                    .find(|(g, _)| matches!(g, Group::Unit(u) if names.unit(*u) == r.name))
-                    .map(|(_, f)| f.on_time_completion())
-                    .unwrap_or(None);
-                (r.name.clone(), f, r.href.clone())
-            })
+            .map(|r| (r.name.clone(), r.on_time_rate, r.href.clone()))
             .collect::<Vec<_>>(),
     );
     let mut listing_lines = Vec::new();

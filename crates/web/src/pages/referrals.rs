@@ -120,11 +120,10 @@ async fn list(
 ) -> Result<Response, PageError> {
     let rows = state.store.referrals(&user.actor).await?;
     let mut lines = Vec::new();
-    for r in rows {
-        let p = state.store.referral_package(&user.actor, r.id).await?;
+    for (r, task) in rows {
         lines.push(Line {
             id: r.id,
-            task: p.task.task.content.clone(),
+            task,
             reason: r.reason.clone(),
             at: cn_datetime(r.created_at),
             status: match r.acknowledged_at {
